@@ -1,0 +1,448 @@
+package io.purefuse.session;
+
+import io.netty.buffer.ByteBuf;
+import io.purefuse.mount.FuseMount;
+import io.purefuse.mount.MountException;
+import io.purefuse.mount.Mounter;
+import io.purefuse.mount.Native;
+import io.purefuse.session.device.DeviceChannel;
+import io.purefuse.session.device.DeviceException;
+import io.purefuse.session.device.FuseDeviceChannel;
+import io.purefuse.wire.Errno;
+import io.purefuse.wire.InitFlags;
+import io.purefuse.wire.NotifyEncoder;
+import io.purefuse.wire.Opcode;
+import io.purefuse.wire.RequestFrame;
+import io.purefuse.wire.init.InitNegotiation;
+import io.purefuse.wire.init.InitOptions;
+import io.purefuse.wire.init.NegotiatedInit;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A FUSE session: a mounted (or otherwise connected) device, its reader threads and the
+ * filesystem they serve.
+ *
+ * <pre>{@code
+ * try (FuseSession s = FuseSession.mount(Path.of("/mnt/x"), myFs, new SessionOptions())) {
+ *     s.awaitTermination();   // until unmounted (fusermount3 -u) or s.close()
+ * }
+ * }</pre>
+ *
+ * <p>Life cycle: the first reader negotiates INIT ({@link #mount} returns once it is answered),
+ * then the other readers start, each on its own cloned fd. The session ends when the device
+ * reports ENODEV (unmounted: this kernel sends no DESTROY for plain fuse mounts), on DESTROY, or
+ * on {@link #close()}, which unmounts and waits for every reader.
+ */
+public final class FuseSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FuseSession.class);
+
+    private final LowLevelFilesystem fs;
+    private final SessionOptions options;
+    private final DeviceChannel primary;
+    private final FuseMount mount;
+    private final SessionCore core;
+    private final Dispatcher dispatcher;
+    private final List<DeviceChannel> channels = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<ByteBuf> buffers = new ArrayList<>();
+    private final CountDownLatch initDone = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean resourcesReleased = new AtomicBoolean();
+    private volatile NegotiatedInit negotiated;
+    private volatile Throwable initFailure;
+    private int liveReaders;
+    private final int bufferSize;
+
+    private FuseSession(LowLevelFilesystem fs, SessionOptions options, DeviceChannel primary, FuseMount mount)
+            throws IOException {
+        this.fs = fs;
+        this.options = options;
+        this.primary = primary;
+        this.mount = mount;
+        FrameRecorder recorder = options.recorder();
+        if (recorder == null && options.traceFile() != null) {
+            recorder = new TraceFileRecorder(options.traceFile());
+        }
+        this.core = new SessionCore(options.allocator(), recorder);
+        this.dispatcher = new Dispatcher(fs);
+        // The kernel refuses reads into buffers smaller than max(8192, 80 + max_write).
+        this.bufferSize = Math.max(8192, options.init().maxWrite() + 4096);
+    }
+
+    /**
+     * Mounts {@code mountPoint} and serves {@code fs} on it. Returns once INIT is answered, so the
+     * mount is usable; throws (and leaves nothing mounted) if mounting or INIT fails.
+     */
+    public static FuseSession mount(Path mountPoint, LowLevelFilesystem fs, SessionOptions options) throws IOException {
+        FuseMount m;
+        try {
+            m = new Mounter().mount(mountPoint, options.mount());
+        } catch (MountException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        FuseSession s;
+        try {
+            // The FuseMount owns the primary fd and closes it after the readers are done.
+            s = new FuseSession(fs, options, FuseDeviceChannel.borrow(m.fd()), m);
+        } catch (IOException | RuntimeException e) {
+            closeMount(m);
+            throw e;
+        }
+        s.start();
+        return s;
+    }
+
+    /**
+     * Serves {@code fs} on an already connected channel (a device fd mounted elsewhere, or a
+     * socket standing in for the device in tests). {@link #close()} closes the channel.
+     */
+    public static FuseSession serve(DeviceChannel channel, LowLevelFilesystem fs, SessionOptions options) throws IOException {
+        FuseSession s = new FuseSession(fs, options, channel, null);
+        s.start();
+        return s;
+    }
+
+    private void start() throws IOException {
+        liveReaders = 1;
+        ByteBuf buf = options.allocator().directBuffer(bufferSize, bufferSize);
+        buffers.add(buf);
+        channels.add(primary);
+        ReaderLoop first = new ReaderLoop(this, core, dispatcher, primary, buf);
+        Thread t = new Thread(() -> firstReader(first), "fuse-reader-0");
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+        boolean ok;
+        try {
+            ok = initDone.await(options.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new InterruptedIOException("interrupted while waiting for INIT");
+        }
+        if (!ok || initFailure != null || negotiated == null) {
+            close();
+            if (initFailure != null) {
+                throw new IOException("FUSE INIT failed: " + initFailure.getMessage(), initFailure);
+            }
+            throw new IOException(ok ? "the kernel ended the session during INIT"
+                    : "no INIT from the kernel within " + options.initTimeout());
+        }
+    }
+
+    /** Reader 0: negotiates INIT, starts the other readers, then serves like them. */
+    private void firstReader(ReaderLoop loop) {
+        try {
+            if (!negotiate(loop)) {
+                readerEnded();
+                return;
+            }
+        } catch (Throwable e) {
+            initFailure = e;
+            initDone.countDown();
+            readerEnded();
+            return;
+        }
+        initDone.countDown();
+        loop.run();
+    }
+
+    private boolean negotiate(ReaderLoop loop) throws DeviceException {
+        while (loop.readFrame()) {
+            RequestFrame f = loop.decode();
+            if (f == null) {
+                continue;
+            }
+            if (f.opcode() != Opcode.INIT) {
+                LOG.warn("{} before INIT refused", f.opcode());
+                loop.answerRaw(f.unique(), Errno.EIO);
+                continue;
+            }
+            InitOptions wanted = options.init();
+            if (!Dispatcher.implementsMethod(fs, "readdirplus", Request.class, long.class, long.class, long.class, int.class)) {
+                wanted = wanted.copy().removeFlags(InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO);
+            }
+            NegotiatedInit n = InitNegotiation.negotiate(f.initIn(), wanted);
+            if (n.kind() == NegotiatedInit.Kind.UNSUPPORTED_MAJOR) {
+                loop.answerRaw(f.unique(), Errno.EPROTO);
+                throw new DeviceException("kernel offers FUSE " + f.initIn().major() + "." + f.initIn().minor()
+                        + ", older than 7", Errno.EPROTO);
+            }
+            boolean versionOnly = n.kind() == NegotiatedInit.Kind.NEWER_MAJOR;
+            if (!versionOnly) {
+                core.minor(n.minor());
+                loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
+                fs.init(n);
+            }
+            ByteBuf out = core.alloc().directBuffer(16 + 64);
+            try {
+                InitNegotiation.encodeReply(out, f.unique(), n);
+                FrameRecorder recorder = core.recorder();
+                if (recorder != null) {
+                    recorder.written(out, null);
+                }
+                int err = primary.write(out, null);
+                if (err != 0) {
+                    throw new DeviceException("INIT reply refused by the kernel", err);
+                }
+            } finally {
+                out.release();
+            }
+            if (versionOnly) {
+                continue; // the kernel resends INIT with our major
+            }
+            negotiated = n;
+            LOG.info("FUSE {}.{} negotiated: max_write {}, max_readahead {}, max_background {}, flags {}",
+                    n.major(), n.minor(), n.maxWrite(), n.maxReadahead(), n.maxBackground(),
+                    InitFlags.describe(n.flags()));
+            startOtherReaders(n);
+            return true;
+        }
+        return false;
+    }
+
+    private void startOtherReaders(NegotiatedInit n) {
+        int wanted = options.readerThreads();
+        for (int i = 1; i < wanted; i++) {
+            DeviceChannel ch = options.cloneFds() ? primary.cloneChannel() : null;
+            if (ch == null) {
+                ch = primary;
+            } else {
+                channels.add(ch);
+            }
+            ByteBuf buf = options.allocator().directBuffer(bufferSize, bufferSize);
+            ReaderLoop loop = new ReaderLoop(this, core, dispatcher, ch, buf);
+            loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
+            Thread t = new Thread(loop, "fuse-reader-" + i);
+            t.setDaemon(true);
+            synchronized (this) {
+                buffers.add(buf);
+                threads.add(t);
+                liveReaders++;
+            }
+            t.start();
+        }
+    }
+
+    /** The negotiated INIT parameters (null before INIT). */
+    public NegotiatedInit negotiated() {
+        return negotiated;
+    }
+
+    /** The mount point, or null for {@link #serve}d sessions. */
+    public Path mountPoint() {
+        return mount == null ? null : mount.mountPoint();
+    }
+
+    boolean isClosing() {
+        return closing.get();
+    }
+
+    void destroyFilesystem() {
+        if (destroyed.compareAndSet(false, true)) {
+            try {
+                fs.destroy();
+            } catch (RuntimeException e) {
+                LOG.error("destroy failed", e);
+            }
+        }
+    }
+
+    void readerEnded() {
+        boolean last;
+        synchronized (this) {
+            last = --liveReaders == 0;
+        }
+        if (last) {
+            initDone.countDown();
+            destroyFilesystem();
+            answerLeftovers();
+            releaseResources();
+            terminated.countDown();
+        }
+    }
+
+    /** Requests still in flight when the device is gone can no longer be answered; log them. */
+    private void answerLeftovers() {
+        List<Request> left = core.inFlight.values();
+        if (!left.isEmpty()) {
+            LOG.debug("{} requests were in flight when the session ended", left.size());
+        }
+    }
+
+    private void releaseResources() {
+        if (!resourcesReleased.compareAndSet(false, true)) {
+            return;
+        }
+        for (DeviceChannel ch : channels) {
+            ch.close();
+        }
+        synchronized (this) {
+            for (ByteBuf b : buffers) {
+                b.release();
+            }
+            buffers.clear();
+        }
+        FrameRecorder recorder = core.recorder();
+        if (recorder != null) {
+            recorder.close();
+        }
+        if (mount != null) {
+            closeMount(mount);
+        }
+    }
+
+    private static void closeMount(FuseMount m) {
+        try {
+            m.close();
+        } catch (MountException e) {
+            LOG.warn("closing {} failed: {}", m.mountPoint(), e.getMessage());
+        }
+    }
+
+    /** Blocks until the session has ended (unmounted from outside, DESTROY, or {@link #close()}). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /**
+     * Unmounts (if this session mounted) and returns when every reader thread has ended. If the
+     * readers do not end within the unmount timeout (a busy lazy unmount), the connection is
+     * aborted through the fuse control filesystem.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitQuietly(options.unmountTimeout().toMillis() * 2);
+            return;
+        }
+        if (isTerminated()) {
+            return;
+        }
+        long connection = mount == null ? -1 : mount.connectionId();
+        if (mount != null) {
+            try {
+                // Lazy: the mount disappears from the namespace now; files still open keep being
+                // served until closed or until the timeout below aborts the connection.
+                mount.unmount();
+            } catch (MountException e) {
+                LOG.warn("unmount of {} failed: {}", mount.mountPoint(), e.getMessage());
+            }
+        }
+        if (!awaitQuietly(options.unmountTimeout().toMillis())) {
+            if (connection >= 0) {
+                abortConnection(connection);
+            }
+            if (!awaitQuietly(options.unmountTimeout().toMillis())) {
+                LOG.warn("reader threads did not end; closing the device");
+                releaseResources();
+            }
+        }
+    }
+
+    private boolean awaitQuietly(long millis) {
+        try {
+            return terminated.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void abortConnection(long connection) {
+        Path connections = Path.of("/sys/fs/fuse/connections");
+        Path abort = connections.resolve(Long.toString(connection)).resolve("abort");
+        if (!Files.exists(abort) && Files.isDirectory(connections)) {
+            // The fuse control filesystem is not mounted on every machine; as root we can mount it.
+            Native.libc().mount("fusectl", connections.toString(), "fusectl", 0, null);
+        }
+        try {
+            Files.writeString(abort, "1");
+            LOG.warn("aborted fuse connection {}", connection);
+        } catch (IOException e) {
+            LOG.warn("could not abort fuse connection {}: {}", connection, e.getMessage());
+        }
+    }
+
+    /** Stops the session on SIGTERM / SIGINT / normal JVM exit (standalone mount processes). */
+    public void installShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "fuse-unmount"));
+    }
+
+    // ---- notifications ----
+
+    /**
+     * Drops cached data of {@code nodeid} in [offset, offset+length) (length 0: to the end;
+     * offset -1: only the attributes). Returns 0 or a positive errno (ENOENT: not cached).
+     */
+    public int notifyInvalInode(long nodeid, long offset, long length) {
+        ByteBuf out = core.alloc().directBuffer(16 + 24);
+        NotifyEncoder.invalInode(out, nodeid, offset, length);
+        return notify(out, null);
+    }
+
+    /** Drops the kernel's dentry {@code name} in {@code parent}. */
+    public int notifyInvalEntry(long parent, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = core.alloc().directBuffer(16 + 16 + bytes.length + 1);
+        NotifyEncoder.invalEntry(out, parent, bytes, 0);
+        return notify(out, null);
+    }
+
+    /** Tells the kernel {@code child} was deleted from {@code parent} (also drops the dentry). */
+    public int notifyDelete(long parent, long child, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = core.alloc().directBuffer(16 + 24 + bytes.length + 1);
+        NotifyEncoder.delete(out, parent, child, bytes);
+        return notify(out, null);
+    }
+
+    /** Puts {@code data} into the page cache of {@code nodeid} at {@code offset} (data not released). */
+    public int notifyStore(long nodeid, long offset, ByteBuf data) {
+        ByteBuf out = core.alloc().directBuffer(16 + 24);
+        NotifyEncoder.storeHeader(out, nodeid, offset, data.readableBytes());
+        return notify(out, data);
+    }
+
+    private int notify(ByteBuf header, ByteBuf data) {
+        try {
+            if (isTerminated()) {
+                return Errno.ENODEV;
+            }
+            FrameRecorder recorder = core.recorder();
+            if (recorder != null) {
+                recorder.written(header, data);
+            }
+            return primary.write(header, data);
+        } finally {
+            header.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FuseSession[" + (mount == null ? "fd " + primary.fd() : mount.mountPoint()) + "]";
+    }
+
+}

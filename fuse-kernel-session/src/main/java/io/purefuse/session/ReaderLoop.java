@@ -1,0 +1,177 @@
+package io.purefuse.session;
+
+import io.netty.buffer.ByteBuf;
+import io.purefuse.session.device.DeviceChannel;
+import io.purefuse.session.device.DeviceException;
+import io.purefuse.wire.DecodeStatus;
+import io.purefuse.wire.Errno;
+import io.purefuse.wire.Opcode;
+import io.purefuse.wire.ReplyEncoder;
+import io.purefuse.wire.RequestDecoder;
+import io.purefuse.wire.RequestFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reader thread: reads a request from its own channel, decodes it into a reused frame,
+ * handles the session-level opcodes and hands the rest to the {@link Dispatcher}. Its request
+ * buffer is reused for every read, so nothing is allocated per request on this path.
+ */
+final class ReaderLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReaderLoop.class);
+
+    private final FuseSession session;
+    private final SessionCore core;
+    private final Dispatcher dispatcher;
+    private final DeviceChannel channel;
+    private final ByteBuf buffer;
+    private final RequestDecoder decoder = new RequestDecoder();
+    private final RequestFrame frame = new RequestFrame();
+    private Request request;
+
+    ReaderLoop(FuseSession session, SessionCore core, Dispatcher dispatcher, DeviceChannel channel, ByteBuf buffer) {
+        this.session = session;
+        this.core = core;
+        this.dispatcher = dispatcher;
+        this.channel = channel;
+        this.buffer = buffer;
+        this.request = new Request(core);
+    }
+
+    void negotiated(int minor, boolean setxattrExt) {
+        decoder.setMinor(minor);
+        decoder.setSetxattrExt(setxattrExt);
+    }
+
+    /** Reads one frame into the buffer; false at the end of the session. */
+    boolean readFrame() throws DeviceException {
+        buffer.clear();
+        int n = channel.read(buffer);
+        if (n == DeviceChannel.END_OF_SESSION) {
+            return false;
+        }
+        FrameRecorder recorder = core.recorder();
+        if (recorder != null) {
+            recorder.read(buffer);
+        }
+        return true;
+    }
+
+    /** Decodes the frame in the buffer; answers it and returns null if it is not {@code OK}. */
+    RequestFrame decode() {
+        DecodeStatus status = decoder.decode(buffer, frame);
+        switch (status) {
+            case OK:
+                return frame;
+            case TOO_SHORT:
+                LOG.warn("dropped a {}-byte frame: too short to carry a unique", buffer.readableBytes());
+                return null;
+            case UNKNOWN_OPCODE:
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("unknown opcode {} (unique {}): ENOSYS", frame.rawOpcode(), frame.unique());
+                }
+                answerRaw(frame.unique(), Errno.ENOSYS);
+                return null;
+            default:
+                if (frame.opcode() == Opcode.FORGET || frame.opcode() == Opcode.BATCH_FORGET) {
+                    LOG.warn("malformed {} ignored: {}", frame.opcode(), frame.reason());
+                } else {
+                    LOG.warn("malformed {} (unique {}): {}", frame.opcode(), frame.unique(), frame.reason());
+                    answerRaw(frame.unique(), frame.errno());
+                }
+                return null;
+        }
+    }
+
+    /** Answers a request that never became a {@link Request} (bad frame, unknown opcode). */
+    void answerRaw(long unique, int errno) {
+        ByteBuf out = core.alloc().directBuffer(16);
+        try {
+            ReplyEncoder.error(out, unique, errno);
+            FrameRecorder recorder = core.recorder();
+            if (recorder != null) {
+                recorder.written(out, null);
+            }
+            channel.write(out, null);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (readFrame()) {
+                RequestFrame f = decode();
+                if (f != null) {
+                    handle(f);
+                }
+            }
+            LOG.debug("reader on fd {}: session ended", channel.fd());
+        } catch (DeviceException e) {
+            if (!session.isClosing()) {
+                LOG.error("reader on fd {} stopped: {}", channel.fd(), e.getMessage());
+            }
+        } catch (Throwable t) {
+            LOG.error("reader on fd {} died", channel.fd(), t);
+        } finally {
+            session.readerEnded();
+        }
+    }
+
+    private void handle(RequestFrame f) {
+        Opcode op = f.opcode();
+        switch (op) {
+            case FORGET, BATCH_FORGET -> {
+                try {
+                    dispatcher.forget(f);
+                } catch (RuntimeException e) {
+                    LOG.error("{} failed", op, e);
+                }
+                return;
+            }
+            case INTERRUPT -> {
+                long target = f.interruptIn().unique();
+                Request victim = core.inFlight.get(target);
+                if (victim != null) {
+                    victim.interrupt(target);
+                } else {
+                    // Not seen yet (another reader may still be decoding it) or already answered:
+                    // EAGAIN asks the kernel to send the INTERRUPT again later.
+                    answerRaw(f.unique(), Errno.EAGAIN);
+                }
+                return;
+            }
+            case INIT -> {
+                LOG.warn("second INIT (unique {}) refused", f.unique());
+                answerRaw(f.unique(), Errno.EIO);
+                return;
+            }
+            case DESTROY -> {
+                session.destroyFilesystem();
+                answerRaw(f.unique(), 0);
+                return;
+            }
+            default -> { }
+        }
+        Request req = request;
+        req.bind(channel, f.unique(), f.nodeid(), f.uid(), f.gid(), f.pid(), op);
+        core.inFlight.put(f.unique(), req);
+        try {
+            dispatcher.dispatch(f, req);
+        } catch (FuseErrnoException e) {
+            req.replyError(e.errno());
+        } catch (Throwable t) {
+            if (!req.isReplied()) {
+                LOG.error("{} failed; answered EIO", req, t);
+                req.replyError(Errno.EIO);
+            } else {
+                LOG.error("{} threw after replying", req, t);
+            }
+        }
+        if (!req.isReplied()) {
+            // Answered later by another thread: this object now belongs to that answer.
+            request = new Request(core);
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package io.purefuse.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.purefuse.session.device.DeviceChannel;
+import io.purefuse.wire.Errno;
+import io.purefuse.wire.Opcode;
+import io.purefuse.wire.ReplyEncoder;
+import io.purefuse.wire.out.Attr;
+import io.purefuse.wire.out.EntryOut;
+import io.purefuse.wire.out.FileLock;
+import io.purefuse.wire.out.StatfsOut;
+import io.purefuse.wire.out.Statx;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One kernel request being served, and the only way to answer it.
+ *
+ * <p>Exactly one {@code reply*} call answers the request; it may come from any thread, before or
+ * after the {@link LowLevelFilesystem} method returns. Later calls are dropped (and logged at
+ * debug level, since an INTERRUPT may have answered first). After replying, do not touch the
+ * object again: the session reuses it for the next request on the same reader thread.
+ *
+ * <p>The scratch objects ({@link #entry()}, {@link #attr()}, ...) belong to this request, so that
+ * the common replies allocate nothing.
+ */
+public final class Request {
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Request.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** {@code state} while pending is the unique itself, so a stale INTERRUPT cannot claim a reused object. */
+    private static final long REPLIED = Long.MIN_VALUE;
+
+    final SessionCore core;
+    DeviceChannel channel;
+    long unique;
+    long nodeid;
+    int uid;
+    int gid;
+    int pid;
+    Opcode opcode;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state = REPLIED;
+    private volatile boolean interrupted;
+    private volatile Runnable interruptListener;
+
+    private final EntryOut entry = new EntryOut();
+    private final Attr attr = new Attr();
+    private StatfsOut statfs;
+    private FileLock lock;
+    private Statx statx;
+    private DirectoryReply directory;
+
+    Request(SessionCore core) {
+        this.core = core;
+    }
+
+    synchronized void bind(DeviceChannel channel, long unique, long nodeid, int uid, int gid, int pid, Opcode opcode) {
+        this.channel = channel;
+        this.unique = unique;
+        this.nodeid = nodeid;
+        this.uid = uid;
+        this.gid = gid;
+        this.pid = pid;
+        this.opcode = opcode;
+        this.interrupted = false;
+        this.interruptListener = null;
+        STATE.setRelease(this, unique);
+    }
+
+    /** The kernel's id of this request (in-header {@code unique}). */
+    public long unique() {
+        return unique;
+    }
+
+    /** The inode the request is about (in-header {@code nodeid}). */
+    public long nodeid() {
+        return nodeid;
+    }
+
+    /** Caller's effective uid, in the mount's user namespace. */
+    public int uid() {
+        return uid;
+    }
+
+    public int gid() {
+        return gid;
+    }
+
+    /** Caller's thread group id; 0 for requests the kernel makes on its own (writeback, ...). */
+    public int pid() {
+        return pid;
+    }
+
+    public Opcode opcode() {
+        return opcode;
+    }
+
+    /** The protocol minor negotiated at INIT (struct sizes follow it). */
+    public int minor() {
+        return core.minor();
+    }
+
+    /** Pooled direct buffers for {@link #replyData(ByteBuf)}. */
+    public ByteBufAllocator alloc() {
+        return core.alloc();
+    }
+
+    /** True once the kernel sent an INTERRUPT for this request (the caller got a signal). */
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    /**
+     * Registers a callback run (on a reader thread) when the kernel interrupts this request. A
+     * request with a listener must be answered by the filesystem (typically EINTR); a request
+     * without one is answered EINTR by the session at once and the filesystem's later reply is
+     * dropped. If the request was already interrupted, the listener runs now.
+     */
+    public void onInterrupt(Runnable listener) {
+        boolean runNow;
+        synchronized (this) {
+            this.interruptListener = listener;
+            runNow = interrupted;
+        }
+        if (runNow) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Called by the session when an INTERRUPT names {@code target}. Does nothing if this object
+     * has meanwhile been answered and reused for another request.
+     */
+    void interrupt(long target) {
+        Runnable listener;
+        synchronized (this) {
+            if ((long) STATE.getAcquire(this) != target) {
+                return;
+            }
+            interrupted = true;
+            listener = interruptListener;
+        }
+        if (listener != null) {
+            listener.run();
+        } else if (STATE.compareAndSet(this, target, REPLIED)) {
+            ByteBuf out = header(16);
+            ReplyEncoder.error(out, target, Errno.EINTR);
+            core.send(this, out, null);
+        }
+    }
+
+    public boolean isReplied() {
+        return (long) STATE.getAcquire(this) == REPLIED;
+    }
+
+    private boolean claim() {
+        if (STATE.compareAndSet(this, unique, REPLIED)) {
+            return true;
+        }
+        core.duplicateReply(this);
+        return false;
+    }
+
+    private ByteBuf header(int capacity) {
+        return core.alloc().directBuffer(capacity);
+    }
+
+    /** Scratch entry for {@link #replyEntry} / {@link #replyCreate}, cleared. */
+    public EntryOut entry() {
+        entry.clear();
+        return entry;
+    }
+
+    /** Scratch attributes for {@link #replyAttr}, cleared. */
+    public Attr attr() {
+        attr.clear();
+        return attr;
+    }
+
+    public StatfsOut statfsOut() {
+        if (statfs == null) {
+            statfs = new StatfsOut();
+        }
+        statfs.clear();
+        return statfs;
+    }
+
+    public FileLock fileLock() {
+        if (lock == null) {
+            lock = new FileLock();
+        }
+        lock.clear();
+        return lock;
+    }
+
+    public Statx statxOut() {
+        if (statx == null) {
+            statx = new Statx();
+        }
+        statx.clear();
+        return statx;
+    }
+
+    /** Answers with {@code -errno}; errno 0 is a success without body (see {@link #replyOk}). */
+    public void replyError(int errno) {
+        if (claim()) {
+            ByteBuf out = header(16);
+            ReplyEncoder.error(out, unique, errno);
+            core.send(this, out, null);
+        }
+    }
+
+    /** Success with an empty body (unlink, rmdir, rename, flush, release, fsync, setxattr, ...). */
+    public void replyOk() {
+        replyError(0);
+    }
+
+    /** LOOKUP, MKNOD, MKDIR, SYMLINK, LINK: a nonzero nodeid adds one to its lookup count. */
+    public void replyEntry(EntryOut e) {
+        if (claim()) {
+            ByteBuf out = header(16 + 128);
+            ReplyEncoder.entry(out, unique, e, core.minor());
+            core.send(this, out, null);
+        }
+    }
+
+    /** GETATTR, SETATTR. {@code validNanos}: how long the kernel may cache the attributes. */
+    public void replyAttr(Attr a, long validNanos) {
+        if (claim()) {
+            ByteBuf out = header(16 + 104);
+            ReplyEncoder.attr(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), a, core.minor());
+            core.send(this, out, null);
+        }
+    }
+
+    /** OPEN, OPENDIR: {@code openFlags} are FOPEN_* bits. */
+    public void replyOpen(long fh, int openFlags) {
+        if (claim()) {
+            ByteBuf out = header(16 + 16);
+            ReplyEncoder.open(out, unique, fh, openFlags, 0);
+            core.send(this, out, null);
+        }
+    }
+
+    /** CREATE, TMPFILE: entry (lookup count +1) and open handle in one reply. */
+    public void replyCreate(EntryOut e, long fh, int openFlags) {
+        if (claim()) {
+            ByteBuf out = header(16 + 128 + 16);
+            ReplyEncoder.create(out, unique, e, fh, openFlags, core.minor());
+            core.send(this, out, null);
+        }
+    }
+
+    /** WRITE: the number of bytes written. */
+    public void replyWrite(int size) {
+        if (claim()) {
+            ByteBuf out = header(16 + 8);
+            ReplyEncoder.write(out, unique, size);
+            core.send(this, out, null);
+        }
+    }
+
+    /**
+     * READ, READLINK, GETXATTR, LISTXATTR: the readable bytes of {@code data}. The session takes
+     * ownership and releases it after the write (header and data go out in one writev: the data
+     * is not copied when {@code data} is direct). Also releases it when the request was already
+     * answered.
+     */
+    public void replyData(ByteBuf data) {
+        if (!claim()) {
+            data.release();
+            return;
+        }
+        ByteBuf out = header(16);
+        ReplyEncoder.dataHeader(out, unique, data.readableBytes());
+        core.send(this, out, data);
+    }
+
+    /** Small data replies (readlink targets, xattr values): copied into a pooled buffer. */
+    public void replyData(byte[] bytes, int offset, int length) {
+        ByteBuf data = core.alloc().directBuffer(length);
+        data.writeBytes(bytes, offset, length);
+        replyData(data);
+    }
+
+    public void replyStatfs(StatfsOut s) {
+        if (claim()) {
+            ByteBuf out = header(16 + 80);
+            ReplyEncoder.statfs(out, unique, s, core.minor());
+            core.send(this, out, null);
+        }
+    }
+
+    /** GETXATTR / LISTXATTR with size 0: the size of the value or list. */
+    public void replyXattrSize(int size) {
+        if (claim()) {
+            ByteBuf out = header(16 + 8);
+            ReplyEncoder.xattrSize(out, unique, size);
+            core.send(this, out, null);
+        }
+    }
+
+    public void replyLock(FileLock l) {
+        if (claim()) {
+            ByteBuf out = header(16 + 24);
+            ReplyEncoder.lock(out, unique, l);
+            core.send(this, out, null);
+        }
+    }
+
+    public void replyBmap(long block) {
+        if (claim()) {
+            ByteBuf out = header(16 + 8);
+            ReplyEncoder.bmap(out, unique, block);
+            core.send(this, out, null);
+        }
+    }
+
+    public void replyLseek(long offset) {
+        if (claim()) {
+            ByteBuf out = header(16 + 8);
+            ReplyEncoder.lseek(out, unique, offset);
+            core.send(this, out, null);
+        }
+    }
+
+    /** COPY_FILE_RANGE(_64): the reply shape follows the opcode (u32 size or u64 bytes_copied). */
+    public void replyCopyFileRange(long bytesCopied) {
+        if (claim()) {
+            ByteBuf out = header(16 + 8);
+            ReplyEncoder.copyFileRange(out, unique, bytesCopied, opcode);
+            core.send(this, out, null);
+        }
+    }
+
+    public void replyStatx(Statx s, long validNanos, int flags) {
+        if (claim()) {
+            ByteBuf out = header(16 + 288);
+            ReplyEncoder.statx(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), flags, s);
+            core.send(this, out, null);
+        }
+    }
+
+    /**
+     * A reply builder for READDIR / READDIRPLUS of at most {@code maxSize} bytes (the request's
+     * size). Fill it, then {@link DirectoryReply#send()}.
+     */
+    public DirectoryReply directoryReply(int maxSize) {
+        if (directory == null) {
+            directory = new DirectoryReply(this);
+        }
+        directory.begin(maxSize, opcode == Opcode.READDIRPLUS);
+        return directory;
+    }
+
+    /** Used by {@link DirectoryReply#send()}. */
+    void sendDirectory(ByteBuf out) {
+        if (claim()) {
+            core.send(this, out, null);
+        } else {
+            out.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return opcode + "[unique=" + unique + ", nodeid=" + nodeid + "]";
+    }
+}

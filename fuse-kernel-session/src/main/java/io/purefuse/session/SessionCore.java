@@ -1,0 +1,65 @@
+package io.purefuse.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.purefuse.session.dispatch.InFlightTable;
+import io.purefuse.wire.Errno;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** State shared by the reader threads of one session: reply path, in-flight table, recorder. */
+final class SessionCore {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
+
+    private final ByteBufAllocator alloc;
+    private final FrameRecorder recorder;
+    final InFlightTable<Request> inFlight = new InFlightTable<>(256);
+    private volatile int minor = io.purefuse.wire.Protocol.KERNEL_MINOR_VERSION;
+
+    SessionCore(ByteBufAllocator alloc, FrameRecorder recorder) {
+        this.alloc = alloc;
+        this.recorder = recorder;
+    }
+
+    ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    int minor() {
+        return minor;
+    }
+
+    void minor(int negotiated) {
+        this.minor = negotiated;
+    }
+
+    FrameRecorder recorder() {
+        return recorder;
+    }
+
+    /** Writes a claimed reply on the channel its request came from and releases the buffers. */
+    void send(Request req, ByteBuf header, ByteBuf data) {
+        inFlight.remove(req.unique, req);
+        try {
+            if (recorder != null) {
+                recorder.written(header, data);
+            }
+            int err = req.channel.write(header, data);
+            if (err != 0 && err != Errno.ENOENT) {
+                // ENOENT: the request was interrupted and the kernel no longer waits for it.
+                LOG.warn("reply to {} failed: {}", req, Errno.name(err));
+            }
+        } finally {
+            header.release();
+            if (data != null) {
+                data.release();
+            }
+        }
+    }
+
+    void duplicateReply(Request req) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("dropped a second reply to {} (interrupted: {})", req, req.isInterrupted());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.purefuse.session;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.purefuse.mount.MountOptions;
+import io.purefuse.wire.init.InitOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a session mounts and serves. Mutable builder-style setters returning {@code this}; the
+ * session reads it once at start.
+ */
+public final class SessionOptions {
+    private int readerThreads = Math.max(4, Runtime.getRuntime().availableProcessors());
+    private InitOptions init = new InitOptions();
+    private MountOptions mount = MountOptions.builder().build();
+    private Path traceFile;
+    private FrameRecorder recorder;
+    private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private Duration initTimeout = Duration.ofSeconds(30);
+    private Duration unmountTimeout = Duration.ofSeconds(10);
+    private boolean cloneFds = true;
+
+    /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
+    public SessionOptions readerThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("reader threads must be >= 1: " + n);
+        }
+        this.readerThreads = n;
+        return this;
+    }
+
+    public int readerThreads() {
+        return readerThreads;
+    }
+
+    /** What to ask of the kernel at INIT (max_write, max_background, flags, ...). */
+    public SessionOptions init(InitOptions init) {
+        this.init = init;
+        return this;
+    }
+
+    public InitOptions init() {
+        return init;
+    }
+
+    public SessionOptions mount(MountOptions mount) {
+        this.mount = mount;
+        return this;
+    }
+
+    public MountOptions mount() {
+        return mount;
+    }
+
+    /** Record every frame read and written to this file (conformance trace format). */
+    public SessionOptions traceFile(Path traceFile) {
+        this.traceFile = traceFile;
+        return this;
+    }
+
+    public Path traceFile() {
+        return traceFile;
+    }
+
+    /** A custom recorder (takes precedence over {@link #traceFile}). */
+    public SessionOptions recorder(FrameRecorder recorder) {
+        this.recorder = recorder;
+        return this;
+    }
+
+    public FrameRecorder recorder() {
+        return recorder;
+    }
+
+    public SessionOptions allocator(ByteBufAllocator allocator) {
+        this.allocator = allocator;
+        return this;
+    }
+
+    public ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    /** How long {@code mount} waits for the kernel's INIT. */
+    public SessionOptions initTimeout(Duration d) {
+        this.initTimeout = d;
+        return this;
+    }
+
+    public Duration initTimeout() {
+        return initTimeout;
+    }
+
+    /** How long {@code close} waits for the readers after unmounting before aborting the connection. */
+    public SessionOptions unmountTimeout(Duration d) {
+        this.unmountTimeout = d;
+        return this;
+    }
+
+    public Duration unmountTimeout() {
+        return unmountTimeout;
+    }
+
+    /** Clone the device fd per reader thread (FUSE_DEV_IOC_CLONE); off: all readers share one fd. */
+    public SessionOptions cloneFds(boolean cloneFds) {
+        this.cloneFds = cloneFds;
+        return this;
+    }
+
+    public boolean cloneFds() {
+        return cloneFds;
+    }
+}

@@ -1,0 +1,195 @@
+package io.purefuse.session;
+
+import static io.purefuse.session.FakeKernel.cstring;
+import static io.purefuse.session.FakeKernel.error;
+import static io.purefuse.session.FakeKernel.len;
+import static io.purefuse.session.FakeKernel.request;
+import static io.purefuse.session.FakeKernel.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.purefuse.session.device.FuseDeviceChannel;
+import io.purefuse.wire.Errno;
+import io.purefuse.wire.Opcode;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The session's reply guarantees, checked against a fake kernel: every request gets exactly one
+ * reply whatever the filesystem does, bad frames get a defined errno, FORGET gets none.
+ */
+@Timeout(30)
+class SessionProtocolTest {
+    final AtomicLong forgotten = new AtomicLong();
+    final CountDownLatch hanging = new CountDownLatch(1);
+    volatile Request hangingRequest;
+    FakeKernel kernel;
+    FuseSession session;
+
+    final LowLevelFilesystem fs = new LowLevelFilesystem() {
+        @Override
+        public void lookup(Request req, long parent, String name) {
+            switch (name) {
+                case "throw" -> throw new IllegalStateException("boom (expected by the test)");
+                case "errno" -> throw new FuseErrnoException(Errno.EACCES, "no");
+                case "twice" -> {
+                    req.replyError(Errno.ENOENT);
+                    req.replyError(Errno.EEXIST);
+                }
+                case "async" -> CompletableFuture.runAsync(() -> {
+                    sleep(50);
+                    req.replyError(Errno.ENOTDIR);
+                });
+                case "hang" -> {
+                    hangingRequest = req;
+                    hanging.countDown();
+                }
+                default -> req.replyError(Errno.ENOENT);
+            }
+        }
+
+        @Override
+        public void forget(long nodeid, long nlookup) {
+            forgotten.addAndGet(nlookup);
+        }
+    };
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        kernel = new FakeKernel();
+        kernel.send(request(Opcode.INIT.code(), 1, 0, FakeKernel.initBody(7, 45)));
+        CompletableFuture<FuseSession> s = CompletableFuture.supplyAsync(() -> {
+            try {
+                return FuseSession.serve(FuseDeviceChannel.ofSocket(kernel.serverFd), fs,
+                        new SessionOptions().readerThreads(2));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        ByteBuffer init = kernel.reply(5000);
+        assertThat(init).isNotNull();
+        assertThat(unique(init)).isEqualTo(1);
+        assertThat(error(init)).isZero();
+        assertThat(len(init)).isEqualTo(16 + 64);
+        assertThat(init.getInt(16)).isEqualTo(7);
+        assertThat(init.getInt(20)).isEqualTo(45);
+        session = s.get(5, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        kernel.close();
+        assertThat(session.awaitTermination(10, TimeUnit.SECONDS)).as("session ends when the device closes").isTrue();
+    }
+
+    private ByteBuffer roundTrip(int opcode, long unique, long nodeid, byte[] body) {
+        kernel.send(request(opcode, unique, nodeid, body));
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).as("reply to unique %d", unique).isNotNull();
+        assertThat(unique(r)).isEqualTo(unique);
+        return r;
+    }
+
+    @Test
+    void unimplementedOperationsAnswerEnosys() {
+        assertThat(error(roundTrip(Opcode.MKDIR.code(), 10, 1, concat(new byte[8], cstring("d"))))).isEqualTo(-Errno.ENOSYS);
+        assertThat(error(roundTrip(Opcode.IOCTL.code(), 12, 1, new byte[32]))).isEqualTo(-Errno.ENOSYS);
+    }
+
+    @Test
+    void unknownOpcodeAnswersEnosys() {
+        assertThat(error(roundTrip(99, 14, 1, new byte[0]))).isEqualTo(-Errno.ENOSYS);
+        assertThat(error(roundTrip(4095, 16, 1, new byte[16]))).isEqualTo(-Errno.ENOSYS);
+    }
+
+    @Test
+    void malformedFramesAnswerAnErrnoAndTheSessionGoesOn() {
+        // LOOKUP whose name has no NUL.
+        int err = error(roundTrip(Opcode.LOOKUP.code(), 20, 1, new byte[] {'a', 'b'}));
+        assertThat(err).isIn(-Errno.EIO, -Errno.EINVAL);
+        // READ shorter than fuse_read_in.
+        err = error(roundTrip(Opcode.READ.code(), 22, 1, new byte[10]));
+        assertThat(err).isIn(-Errno.EIO, -Errno.EINVAL);
+        // A len field that disagrees with the bytes read.
+        ByteBuffer bad = request(Opcode.GETATTR.code(), 24, 1, new byte[16]);
+        bad.putInt(0, 999);
+        kernel.send(bad);
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(24);
+        assertThat(error(r)).isIn(-Errno.EIO, -Errno.EINVAL);
+        // Still serving.
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 26, 1, cstring("x")))).isEqualTo(-Errno.ENOENT);
+    }
+
+    @Test
+    void nameThatIsNotUtf8AnswersEilseq() {
+        byte[] body = {(byte) 0xff, (byte) 0xfe, 'a', 0};
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 30, 1, body))).isEqualTo(-Errno.EILSEQ);
+    }
+
+    @Test
+    void exceptionsBecomeOneReply() {
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 40, 1, cstring("throw")))).isEqualTo(-Errno.EIO);
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 42, 1, cstring("errno")))).isEqualTo(-Errno.EACCES);
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 44, 1, cstring("twice")))).isEqualTo(-Errno.ENOENT);
+        assertThat(kernel.reply(300)).as("the second reply is dropped").isNull();
+    }
+
+    @Test
+    void asynchronousReplyComesOnceFromAnotherThread() {
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 50, 1, cstring("async")))).isEqualTo(-Errno.ENOTDIR);
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 52, 1, cstring("other")))).isEqualTo(-Errno.ENOENT);
+    }
+
+    @Test
+    void forgetGetsNoReply() {
+        kernel.send(request(Opcode.FORGET.code(), 60, 5, FakeKernel.u64(3)));
+        byte[] batch = concat(concat(new byte[] {2, 0, 0, 0, 0, 0, 0, 0}, concat(FakeKernel.u64(6), FakeKernel.u64(4))),
+                concat(FakeKernel.u64(7), FakeKernel.u64(5)));
+        kernel.send(request(Opcode.BATCH_FORGET.code(), 62, 0, batch));
+        assertThat(kernel.reply(300)).isNull();
+        assertThat(forgotten.get()).isEqualTo(12);
+    }
+
+    @Test
+    void interruptOfAnUnknownRequestAnswersEagain() {
+        ByteBuffer r = roundTrip(Opcode.INTERRUPT.code(), 71, 0, FakeKernel.u64(70));
+        assertThat(error(r)).isEqualTo(-Errno.EAGAIN);
+    }
+
+    @Test
+    void interruptAnswersThePendingRequestEintrOnce() throws Exception {
+        kernel.send(request(Opcode.LOOKUP.code(), 80, 1, cstring("hang")));
+        assertThat(hanging.await(5, TimeUnit.SECONDS)).isTrue();
+        kernel.send(request(Opcode.INTERRUPT.code(), 81, 0, FakeKernel.u64(80)));
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(80);
+        assertThat(error(r)).isEqualTo(-Errno.EINTR);
+        assertThat(hangingRequest.isInterrupted()).isTrue();
+        hangingRequest.replyOk(); // too late: dropped
+        assertThat(kernel.reply(300)).isNull();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
