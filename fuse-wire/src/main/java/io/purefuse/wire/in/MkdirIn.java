@@ -1,7 +1,7 @@
 package io.purefuse.wire.in;
 
 /** fuse_mkdir_in + name (FUSE_MKDIR). */
-public final class MkdirIn extends InStruct {
+public final class MkdirIn extends NamedIn {
 
     /** mode at offset 0. */
     public int mode() {
@@ -11,36 +11,6 @@ public final class MkdirIn extends InStruct {
     /** umask at offset 4. */
     public int umask() {
         return u32(4);
-    }
-
-    /** Absolute index of name in {@link #buffer()}. */
-    public int nameIndex() {
-        return name0Index;
-    }
-
-    /** Length of name in bytes, without its NUL. */
-    public int nameLength() {
-        return name0Length;
-    }
-
-    /** name decoded as UTF-8; invalid sequences become U+FFFD, so check {@link #nameIsValidUtf8()} first (EILSEQ). */
-    public String name() {
-        return string(name0Index, name0Length);
-    }
-
-    /** True when name is strict UTF-8. */
-    public boolean nameIsValidUtf8() {
-        return utf8(name0Index, name0Length);
-    }
-
-    /** A copy of the raw bytes of name. */
-    public byte[] nameBytes() {
-        return bytes(name0Index, name0Length);
-    }
-
-    /** True when name equals these bytes (no allocation). */
-    public boolean nameEquals(byte[] other) {
-        return sameBytes(name0Index, name0Length, other);
     }
 
 }

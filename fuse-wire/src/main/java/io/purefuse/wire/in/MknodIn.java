@@ -1,7 +1,7 @@
 package io.purefuse.wire.in;
 
 /** fuse_mknod_in + name (FUSE_MKNOD); umask is 0 before 7.12. */
-public final class MknodIn extends InStruct {
+public final class MknodIn extends NamedIn {
 
     /** mode at offset 0. */
     public int mode() {
@@ -16,36 +16,6 @@ public final class MknodIn extends InStruct {
     /** umask at offset 8, 0 when the kernel's minor does not send it. */
     public int umask() {
         return u32Opt(8);
-    }
-
-    /** Absolute index of name in {@link #buffer()}. */
-    public int nameIndex() {
-        return name0Index;
-    }
-
-    /** Length of name in bytes, without its NUL. */
-    public int nameLength() {
-        return name0Length;
-    }
-
-    /** name decoded as UTF-8; invalid sequences become U+FFFD, so check {@link #nameIsValidUtf8()} first (EILSEQ). */
-    public String name() {
-        return string(name0Index, name0Length);
-    }
-
-    /** True when name is strict UTF-8. */
-    public boolean nameIsValidUtf8() {
-        return utf8(name0Index, name0Length);
-    }
-
-    /** A copy of the raw bytes of name. */
-    public byte[] nameBytes() {
-        return bytes(name0Index, name0Length);
-    }
-
-    /** True when name equals these bytes (no allocation). */
-    public boolean nameEquals(byte[] other) {
-        return sameBytes(name0Index, name0Length, other);
     }
 
 }

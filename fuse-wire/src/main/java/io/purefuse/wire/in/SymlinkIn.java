@@ -1,37 +1,7 @@
 package io.purefuse.wire.in;
 
 /** FUSE_SYMLINK: the new entry's name, then the link target. */
-public final class SymlinkIn extends InStruct {
-
-    /** Absolute index of name in {@link #buffer()}. */
-    public int nameIndex() {
-        return name0Index;
-    }
-
-    /** Length of name in bytes, without its NUL. */
-    public int nameLength() {
-        return name0Length;
-    }
-
-    /** name decoded as UTF-8; invalid sequences become U+FFFD, so check {@link #nameIsValidUtf8()} first (EILSEQ). */
-    public String name() {
-        return string(name0Index, name0Length);
-    }
-
-    /** True when name is strict UTF-8. */
-    public boolean nameIsValidUtf8() {
-        return utf8(name0Index, name0Length);
-    }
-
-    /** A copy of the raw bytes of name. */
-    public byte[] nameBytes() {
-        return bytes(name0Index, name0Length);
-    }
-
-    /** True when name equals these bytes (no allocation). */
-    public boolean nameEquals(byte[] other) {
-        return sameBytes(name0Index, name0Length, other);
-    }
+public final class SymlinkIn extends NamedIn {
 
     /** Absolute index of linkname in {@link #buffer()}. */
     public int linknameIndex() {
