@@ -47,11 +47,14 @@ public final class DirectoryReply {
         return packer.count();
     }
 
-    /** Sends the reply (an empty one means end of directory). */
-    public void send() {
+    /**
+     * Sends the reply (an empty one means end of directory). Returns false if it did not reach
+     * the kernel: the lookups counted for {@link #addPlus} entries must then be undone.
+     */
+    public boolean send() {
         packer.finish();
         ByteBuf b = out;
         out = null;
-        request.sendDirectory(b);
+        return request.sendDirectory(b);
     }
 }

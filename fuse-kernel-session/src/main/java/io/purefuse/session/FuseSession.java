@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,45 @@ public final class FuseSession implements AutoCloseable {
      * mount is usable; throws (and leaves nothing mounted) if mounting or INIT fails.
      */
     public static FuseSession mount(Path mountPoint, LowLevelFilesystem fs, SessionOptions options) throws IOException {
+        AtomicReference<FuseSession> started = new AtomicReference<>();
+        Thread hook = null;
+        if (options.shutdownHook()) {
+            hook = new Thread(() -> unmountOnExit(started.get(), mountPoint), "fuse-unmount");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            FuseSession s = mountNow(mountPoint, fs, options);
+            started.set(s);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            if (hook != null) {
+                removeHook(hook);
+            }
+            throw e;
+        }
+    }
+
+    private static void unmountOnExit(FuseSession session, Path mountPoint) {
+        if (session != null) {
+            session.close();
+        } else if (Mounter.isMounted(mountPoint)) {
+            try {
+                new Mounter().unmount(mountPoint, true);
+            } catch (MountException e) {
+                LOG.warn("unmount of {} at exit failed: {}", mountPoint, e.getMessage());
+            }
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is already running: it does the cleanup
+        }
+    }
+
+    private static FuseSession mountNow(Path mountPoint, LowLevelFilesystem fs, SessionOptions options) throws IOException {
         FuseMount m;
         try {
             m = new Mounter().mount(mountPoint, options.mount());

@@ -17,6 +17,10 @@ import java.lang.invoke.VarHandle;
 /**
  * One kernel request being served, and the only way to answer it.
  *
+ * <p>Every {@code reply*} method returns true only if its reply reached the kernel: false when the
+ * request was already answered (an INTERRUPT answered EINTR first) or the kernel no longer waited
+ * for it. A filesystem that counted a lookup for an entry reply undoes the count on false.
+ *
  * <p>Exactly one {@code reply*} call answers the request; it may come from any thread, before or
  * after the {@link LowLevelFilesystem} method returns. Later calls are dropped (and logged at
  * debug level, since an INTERRUPT may have answered first). After replying, do not touch the
@@ -211,62 +215,68 @@ public final class Request {
     }
 
     /** Answers with {@code -errno}; errno 0 is a success without body (see {@link #replyOk}). */
-    public void replyError(int errno) {
-        if (claim()) {
-            ByteBuf out = header(16);
-            ReplyEncoder.error(out, unique, errno);
-            core.send(this, out, null);
+    public boolean replyError(int errno) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16);
+        ReplyEncoder.error(out, unique, errno);
+        return core.send(this, out, null);
     }
 
     /** Success with an empty body (unlink, rmdir, rename, flush, release, fsync, setxattr, ...). */
-    public void replyOk() {
-        replyError(0);
+    public boolean replyOk() {
+        return replyError(0);
     }
 
     /** LOOKUP, MKNOD, MKDIR, SYMLINK, LINK: a nonzero nodeid adds one to its lookup count. */
-    public void replyEntry(EntryOut e) {
-        if (claim()) {
-            ByteBuf out = header(16 + 128);
-            ReplyEncoder.entry(out, unique, e, core.minor());
-            core.send(this, out, null);
+    public boolean replyEntry(EntryOut e) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 128);
+        ReplyEncoder.entry(out, unique, e, core.minor());
+        return core.send(this, out, null);
     }
 
     /** GETATTR, SETATTR. {@code validNanos}: how long the kernel may cache the attributes. */
-    public void replyAttr(Attr a, long validNanos) {
-        if (claim()) {
-            ByteBuf out = header(16 + 104);
-            ReplyEncoder.attr(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), a, core.minor());
-            core.send(this, out, null);
+    public boolean replyAttr(Attr a, long validNanos) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 104);
+        ReplyEncoder.attr(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), a, core.minor());
+        return core.send(this, out, null);
     }
 
     /** OPEN, OPENDIR: {@code openFlags} are FOPEN_* bits. */
-    public void replyOpen(long fh, int openFlags) {
-        if (claim()) {
-            ByteBuf out = header(16 + 16);
-            ReplyEncoder.open(out, unique, fh, openFlags, 0);
-            core.send(this, out, null);
+    public boolean replyOpen(long fh, int openFlags) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 16);
+        ReplyEncoder.open(out, unique, fh, openFlags, 0);
+        return core.send(this, out, null);
     }
 
     /** CREATE, TMPFILE: entry (lookup count +1) and open handle in one reply. */
-    public void replyCreate(EntryOut e, long fh, int openFlags) {
-        if (claim()) {
-            ByteBuf out = header(16 + 128 + 16);
-            ReplyEncoder.create(out, unique, e, fh, openFlags, core.minor());
-            core.send(this, out, null);
+    public boolean replyCreate(EntryOut e, long fh, int openFlags) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 128 + 16);
+        ReplyEncoder.create(out, unique, e, fh, openFlags, core.minor());
+        return core.send(this, out, null);
     }
 
     /** WRITE: the number of bytes written. */
-    public void replyWrite(int size) {
-        if (claim()) {
-            ByteBuf out = header(16 + 8);
-            ReplyEncoder.write(out, unique, size);
-            core.send(this, out, null);
+    public boolean replyWrite(int size) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 8);
+        ReplyEncoder.write(out, unique, size);
+        return core.send(this, out, null);
     }
 
     /**
@@ -275,79 +285,86 @@ public final class Request {
      * is not copied when {@code data} is direct). Also releases it when the request was already
      * answered.
      */
-    public void replyData(ByteBuf data) {
+    public boolean replyData(ByteBuf data) {
         if (!claim()) {
             data.release();
-            return;
+            return false;
         }
         ByteBuf out = header(16);
         ReplyEncoder.dataHeader(out, unique, data.readableBytes());
-        core.send(this, out, data);
+        return core.send(this, out, data);
     }
 
     /** Small data replies (readlink targets, xattr values): copied into a pooled buffer. */
-    public void replyData(byte[] bytes, int offset, int length) {
+    public boolean replyData(byte[] bytes, int offset, int length) {
         ByteBuf data = core.alloc().directBuffer(length);
         data.writeBytes(bytes, offset, length);
-        replyData(data);
+        return replyData(data);
     }
 
-    public void replyStatfs(StatfsOut s) {
-        if (claim()) {
-            ByteBuf out = header(16 + 80);
-            ReplyEncoder.statfs(out, unique, s, core.minor());
-            core.send(this, out, null);
+    public boolean replyStatfs(StatfsOut s) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 80);
+        ReplyEncoder.statfs(out, unique, s, core.minor());
+        return core.send(this, out, null);
     }
 
     /** GETXATTR / LISTXATTR with size 0: the size of the value or list. */
-    public void replyXattrSize(int size) {
-        if (claim()) {
-            ByteBuf out = header(16 + 8);
-            ReplyEncoder.xattrSize(out, unique, size);
-            core.send(this, out, null);
+    public boolean replyXattrSize(int size) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 8);
+        ReplyEncoder.xattrSize(out, unique, size);
+        return core.send(this, out, null);
     }
 
-    public void replyLock(FileLock l) {
-        if (claim()) {
-            ByteBuf out = header(16 + 24);
-            ReplyEncoder.lock(out, unique, l);
-            core.send(this, out, null);
+    public boolean replyLock(FileLock l) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 24);
+        ReplyEncoder.lock(out, unique, l);
+        return core.send(this, out, null);
     }
 
-    public void replyBmap(long block) {
-        if (claim()) {
-            ByteBuf out = header(16 + 8);
-            ReplyEncoder.bmap(out, unique, block);
-            core.send(this, out, null);
+    public boolean replyBmap(long block) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 8);
+        ReplyEncoder.bmap(out, unique, block);
+        return core.send(this, out, null);
     }
 
-    public void replyLseek(long offset) {
-        if (claim()) {
-            ByteBuf out = header(16 + 8);
-            ReplyEncoder.lseek(out, unique, offset);
-            core.send(this, out, null);
+    public boolean replyLseek(long offset) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 8);
+        ReplyEncoder.lseek(out, unique, offset);
+        return core.send(this, out, null);
     }
 
     /** COPY_FILE_RANGE(_64): the reply shape follows the opcode (u32 size or u64 bytes_copied). */
-    public void replyCopyFileRange(long bytesCopied) {
-        if (claim()) {
-            ByteBuf out = header(16 + 8);
-            ReplyEncoder.copyFileRange(out, unique, bytesCopied, opcode);
-            core.send(this, out, null);
+    public boolean replyCopyFileRange(long bytesCopied) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 8);
+        ReplyEncoder.copyFileRange(out, unique, bytesCopied, opcode);
+        return core.send(this, out, null);
     }
 
-    public void replyStatx(Statx s, long validNanos, int flags) {
-        if (claim()) {
-            ByteBuf out = header(16 + 288);
-            ReplyEncoder.statx(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), flags, s);
-            core.send(this, out, null);
+    public boolean replyStatx(Statx s, long validNanos, int flags) {
+        if (!claim()) {
+            return false;
         }
+        ByteBuf out = header(16 + 288);
+        ReplyEncoder.statx(out, unique, validNanos / 1_000_000_000L, (int) (validNanos % 1_000_000_000L), flags, s);
+        return core.send(this, out, null);
     }
 
     /**
@@ -363,12 +380,12 @@ public final class Request {
     }
 
     /** Used by {@link DirectoryReply#send()}. */
-    void sendDirectory(ByteBuf out) {
+    boolean sendDirectory(ByteBuf out) {
         if (claim()) {
-            core.send(this, out, null);
-        } else {
-            out.release();
+            return core.send(this, out, null);
         }
+        out.release();
+        return false;
     }
 
     @Override

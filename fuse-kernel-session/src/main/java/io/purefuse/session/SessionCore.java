@@ -37,8 +37,11 @@ final class SessionCore {
         return recorder;
     }
 
-    /** Writes a claimed reply on the channel its request came from and releases the buffers. */
-    void send(Request req, ByteBuf header, ByteBuf data) {
+    /**
+     * Writes a claimed reply on the channel its request came from and releases the buffers.
+     * Returns whether the kernel took it.
+     */
+    boolean send(Request req, ByteBuf header, ByteBuf data) {
         inFlight.remove(req.unique, req);
         try {
             if (recorder != null) {
@@ -49,6 +52,7 @@ final class SessionCore {
                 // ENOENT: the request was interrupted and the kernel no longer waits for it.
                 LOG.warn("reply to {} failed: {}", req, Errno.name(err));
             }
+            return err == 0;
         } finally {
             header.release();
             if (data != null) {

@@ -21,6 +21,7 @@ public final class SessionOptions {
     private Duration initTimeout = Duration.ofSeconds(30);
     private Duration unmountTimeout = Duration.ofSeconds(10);
     private boolean cloneFds = true;
+    private boolean shutdownHook;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -111,5 +112,18 @@ public final class SessionOptions {
 
     public boolean cloneFds() {
         return cloneFds;
+    }
+
+    /**
+     * Unmount on SIGTERM / SIGINT / JVM exit, for standalone mount processes. The hook is
+     * installed before mounting, so a signal that arrives while mounting leaves no stale mount.
+     */
+    public SessionOptions shutdownHook(boolean shutdownHook) {
+        this.shutdownHook = shutdownHook;
+        return this;
+    }
+
+    public boolean shutdownHook() {
+        return shutdownHook;
     }
 }

@@ -1,8 +1,6 @@
 package io.purefuse.harness.memfs;
 
 import io.purefuse.mount.MountOptions;
-import io.purefuse.mount.MountException;
-import io.purefuse.mount.Mounter;
 import io.purefuse.session.FuseSession;
 import io.purefuse.session.SessionOptions;
 import java.io.IOException;
@@ -10,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code memfs MOUNTPOINT [options]}: serves an empty {@link MemFs} on MOUNTPOINT in the
@@ -87,25 +84,8 @@ public final class MemFsMain {
             err.print(USAGE);
             return 2;
         }
-        session.mount(mount.build());
-        // Like FuseSession.installShutdownHook(), but installed before mounting: a SIGTERM/SIGINT
-        // that arrives while the mount is being set up (mounted, INIT not answered yet) must not
-        // leave a stale mount behind either.
-        AtomicReference<FuseSession> served = new AtomicReference<>();
-        Path mp = mountPoint;
-        Thread hook = new Thread(() -> {
-            FuseSession live = served.get();
-            if (live != null) {
-                live.close();
-            } else if (Mounter.isMounted(mp)) {
-                try {
-                    new Mounter().unmount(mp, true);
-                } catch (MountException e) {
-                    err.println("memfs: cannot unmount " + mp + ": " + e.getMessage());
-                }
-            }
-        }, "memfs-unmount");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // The hook goes in before mounting: a SIGTERM/SIGINT during setup leaves no stale mount.
+        session.mount(mount.build()).shutdownHook(true);
         FuseSession s;
         try {
             s = FuseSession.mount(mountPoint, new MemFs(fsOptions), session);
@@ -113,7 +93,6 @@ public final class MemFsMain {
             err.println("memfs: cannot mount " + mountPoint + ": " + e.getMessage());
             return 1;
         }
-        served.set(s);
         err.println("memfs: serving " + mountPoint.toAbsolutePath() + " (unmount with: fusermount3 -u "
                 + mountPoint.toAbsolutePath() + ")");
         try {
