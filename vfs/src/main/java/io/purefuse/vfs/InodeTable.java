@@ -1,0 +1,205 @@
+package io.purefuse.vfs;
+
+import io.purefuse.backend.AlluxioPath;
+import io.purefuse.backend.InvalidPathException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * nodeid &lt;-&gt; path for every inode the kernel knows.
+ *
+ * <p>The table is a tree: each inode stores its parent and its name, and paths are computed by
+ * walking up (cached per inode, invalidated wholesale by an epoch that every directory rename
+ * bumps). So renaming a directory is O(1) and every descendant the table knows follows it.
+ *
+ * <p>Lifetime: an inode lives while the kernel holds lookups on it or a child inode pins it; the
+ * root (nodeid 1) lives forever. Nodeids come from a 64-bit counter and are never reused, so the
+ * generation is always 0 (nodeid + generation is unique for the life of the mount, as FUSE
+ * requires).
+ *
+ * <p>Unlink and replace detach an inode: it is no longer found by name but keeps its nodeid and
+ * last path until the kernel forgets it (open handles keep working on it).
+ *
+ * <p>All methods are thread safe (one monitor; every operation is a few map accesses).
+ */
+public final class InodeTable {
+    public static final long ROOT_ID = 1;
+
+    private record Key(long parent, String name) {}
+
+    private final Map<Long, Inode> byId = new HashMap<>();
+    private final Map<Key, Inode> byName = new HashMap<>();
+    private final AtomicLong nextId = new AtomicLong(ROOT_ID + 1);
+    private final Inode root;
+    private final AlluxioPath rootPath;
+    private long epoch;
+
+    /** @param rootPath the backend path the mount's root shows (the mounted sub-path) */
+    public InodeTable(AlluxioPath rootPath) {
+        this.rootPath = rootPath;
+        this.root = new Inode(ROOT_ID, null, "");
+        root.path = rootPath;
+        root.pathEpoch = Long.MAX_VALUE; // never recomputed
+        root.lookups = 1;
+        byId.put(ROOT_ID, root);
+    }
+
+    public Inode root() {
+        return root;
+    }
+
+    public AlluxioPath rootPath() {
+        return rootPath;
+    }
+
+    public synchronized Inode get(long nodeid) {
+        return byId.get(nodeid);
+    }
+
+    /** Number of live inodes (root included). */
+    public synchronized int size() {
+        return byId.size();
+    }
+
+    /** The backend path of {@code inode} (its last path if detached). */
+    public synchronized AlluxioPath path(Inode inode) {
+        return pathLocked(inode);
+    }
+
+    private AlluxioPath pathLocked(Inode inode) {
+        if (inode.detached || inode.pathEpoch == epoch || inode == root) {
+            return inode.path;
+        }
+        AlluxioPath p;
+        try {
+            p = pathLocked(inode.parent).child(inode.name);
+        } catch (InvalidPathException e) {
+            // Names are validated before they enter the table.
+            throw new IllegalStateException(e);
+        }
+        inode.path = p;
+        inode.pathEpoch = epoch;
+        return p;
+    }
+
+    /** The parent of {@code inode}, or null for the root and detached inodes. */
+    public synchronized Inode parentOf(Inode inode) {
+        return inode.parent;
+    }
+
+    /** The inode of {@code name} in {@code parent} if the table knows it; no reference taken. */
+    public synchronized Inode find(Inode parent, String name) {
+        return byName.get(new Key(parent.nodeid, name));
+    }
+
+    /**
+     * The inode for {@code name} in {@code parent} with one more kernel lookup (creates it if
+     * needed). Call only right before a reply that hands the nodeid to the kernel.
+     */
+    public synchronized Inode lookup(Inode parent, String name) {
+        Key k = new Key(parent.nodeid, name);
+        Inode i = byName.get(k);
+        if (i == null) {
+            i = new Inode(nextId.getAndIncrement(), parent, name);
+            byName.put(k, i);
+            byId.put(i.nodeid, i);
+            parent.children++;
+        }
+        i.lookups++;
+        return i;
+    }
+
+    /** The kernel dropped {@code n} lookups of {@code nodeid}. */
+    public synchronized void forget(long nodeid, long n) {
+        Inode i = byId.get(nodeid);
+        if (i == null || i == root) {
+            return;
+        }
+        i.lookups = Math.max(0, i.lookups - n);
+        maybeRemove(i);
+    }
+
+    private void maybeRemove(Inode i) {
+        while (i != null && i != root && i.lookups == 0 && i.children == 0) {
+            byId.remove(i.nodeid);
+            Inode parent = i.parent;
+            if (!i.detached) {
+                byName.remove(new Key(parent.nodeid, i.name));
+            }
+            if (parent == null) {
+                return;
+            }
+            // Freeze the path before letting go of the parent.
+            pathLocked(i);
+            i.detached = true;
+            i.parent = null;
+            parent.children--;
+            i = parent;
+        }
+    }
+
+    /** {@code name} in {@code parent} was removed (unlink, rmdir): detach its inode if known. */
+    public synchronized void remove(Inode parent, String name) {
+        Inode i = byName.get(new Key(parent.nodeid, name));
+        if (i != null) {
+            detach(i);
+        }
+    }
+
+    private void detach(Inode i) {
+        pathLocked(i);
+        byName.remove(new Key(i.parent.nodeid, i.name));
+        i.detached = true;
+        Inode parent = i.parent;
+        i.parent = null;
+        parent.children--;
+        if (i.lookups == 0 && i.children == 0) {
+            byId.remove(i.nodeid);
+        }
+        maybeRemove(parent);
+    }
+
+    /** A rename succeeded in the backend: move the source inode (and its subtree) to the target. */
+    public synchronized void rename(Inode parent, String name, Inode newParent, String newName) {
+        Inode src = byName.get(new Key(parent.nodeid, name));
+        Inode dst = byName.get(new Key(newParent.nodeid, newName));
+        if (dst != null && dst != src) {
+            detach(dst);
+        }
+        if (src == null) {
+            return;
+        }
+        byName.remove(new Key(parent.nodeid, name));
+        src.parent.children--;
+        src.parent = newParent;
+        src.name = newName;
+        newParent.children++;
+        byName.put(new Key(newParent.nodeid, newName), src);
+        epoch++; // every cached path below src is stale
+        maybeRemove(parent);
+    }
+
+    /** RENAME_EXCHANGE succeeded: swap the two entries. */
+    public synchronized void exchange(Inode parent, String name, Inode newParent, String newName) {
+        Key ka = new Key(parent.nodeid, name);
+        Key kb = new Key(newParent.nodeid, newName);
+        Inode a = byName.remove(ka);
+        Inode b = byName.remove(kb);
+        if (a != null) {
+            a.parent.children--;
+            a.parent = newParent;
+            a.name = newName;
+            newParent.children++;
+            byName.put(kb, a);
+        }
+        if (b != null) {
+            b.parent.children--;
+            b.parent = parent;
+            b.name = name;
+            parent.children++;
+            byName.put(ka, b);
+        }
+        epoch++;
+    }
+}

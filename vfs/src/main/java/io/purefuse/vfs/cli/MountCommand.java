@@ -1,0 +1,317 @@
+package io.purefuse.vfs.cli;
+
+import io.purefuse.backend.BackendException;
+import io.purefuse.backend.FileSystemBackend;
+import io.purefuse.backend.local.LocalUnderFileSystem;
+import io.purefuse.mount.MountTable;
+import io.purefuse.session.FuseSession;
+import io.purefuse.session.SessionOptions;
+import io.purefuse.vfs.AlluxioFuseFilesystem;
+import io.purefuse.vfs.FuseConfig;
+import io.purefuse.vfs.FuseMountOptions;
+import io.purefuse.vfs.VfsOptions;
+import io.purefuse.vfs.cli.AlluxioFuseCommand.UsageError;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code alluxio-fuse mount [options] MOUNTPOINT [ALLUXIO_PATH]}.
+ *
+ * <p>Configuration, lowest precedence first: defaults, {@code --conf FILE}, {@code -D key=value},
+ * then the dedicated options ({@code --ufs}, {@code -o}, the ALLUXIO_PATH argument). {@code -o}
+ * options add to {@code alluxio.fuse.mount.options}.
+ *
+ * <p>Without {@code --foreground} the command validates everything, starts the mount in a
+ * background JVM (its stdout/stderr go to the log file, see {@link RuntimeFiles}), waits until
+ * the mount point shows up in /proc/self/mountinfo and answers {@code stat}, and returns 0; if the
+ * background process dies or the mount does not come up within {@code --mount-timeout}, it
+ * prints the log tail and returns 1.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = "Mount an Alluxio namespace (embedded: a local directory as the UFS) on MOUNTPOINT.")
+final class MountCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "An existing empty directory.")
+    Path mountPoint;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ALLUXIO_PATH",
+            description = "Namespace path exposed as the mount's root (default: "
+                    + FuseConfig.MOUNT_ALLUXIO_PATH + ", else /).")
+    String alluxioPath;
+
+    @Option(names = "--ufs", paramLabel = "DIR",
+            description = "Local directory used as the UFS (" + FuseConfig.UFS_ROOT + ").")
+    String ufs;
+
+    @Option(names = "-o", paramLabel = "OPT[,OPT...]",
+            description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
+                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other, "
+                    + "default_permissions, auto_unmount, fsname=NAME, and the generic mount flags.")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "An Alluxio property, as in alluxio-site.properties.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "Properties file (alluxio-site.properties form).")
+    Path conf;
+
+    @Option(names = {"-f", "--foreground"}, description = "Stay attached: serve in this process until unmounted.")
+    boolean foreground;
+
+    @Option(names = "--mount-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait for a background mount to come up. Default: ${DEFAULT-VALUE}.")
+    String mountTimeout;
+
+    /** Everything resolved from the command line, before anything is started. */
+    private record Plan(Path mountPoint, Path ufs, FuseConfig config, VfsOptions vfs, SessionOptions session,
+            FuseMountOptions mountOptions) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan = plan();
+        return foreground ? runForeground(plan) : launchBackground(plan);
+    }
+
+    private Plan plan() {
+        FuseConfig config = new FuseConfig();
+        if (conf != null) {
+            if (!Files.isReadable(conf)) {
+                throw new UsageError("cannot read --conf file " + conf);
+            }
+            try {
+                config.load(conf);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageError("cannot load --conf file " + conf + ": " + e.getMessage());
+            }
+        }
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            if (e.getKey().isBlank()) {
+                throw new UsageError("-D needs KEY=VALUE");
+            }
+            config.set(e.getKey(), e.getValue());
+        }
+        if (ufs != null) {
+            config.set(FuseConfig.UFS_ROOT, ufs);
+        }
+        if (alluxioPath != null) {
+            config.set(FuseConfig.MOUNT_ALLUXIO_PATH, alluxioPath);
+        }
+        List<String> opts = new ArrayList<>();
+        if (config.get(FuseConfig.MOUNT_OPTIONS) != null) {
+            opts.add(config.get(FuseConfig.MOUNT_OPTIONS));
+        }
+        opts.addAll(options);
+        FuseMountOptions mo = FuseMountOptions.parse(opts);
+
+        Path ufsRoot = config.ufsRoot();
+        if (ufsRoot == null) {
+            throw new UsageError("no UFS: give --ufs DIR or -D" + FuseConfig.UFS_ROOT + "=DIR");
+        }
+        if (!Files.isDirectory(ufsRoot)) {
+            throw new UsageError("UFS root " + ufsRoot + " is not a directory");
+        }
+        VfsOptions vfs = new VfsOptions()
+                .rootPath(config.alluxioPath())
+                .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
+                .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
+                .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
+                .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
+        config.getDuration(FuseConfig.UMOUNT_TIMEOUT); // validate early
+        mo.applyTo(vfs);
+        SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions());
+        if (mo.readerThreads() > 0) {
+            so.readerThreads(mo.readerThreads());
+        }
+        Path mp = mountPoint.toAbsolutePath().normalize();
+        if (MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
+            OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
+            throw new IllegalStateException(mp + " is already a FUSE mount point" + running.describe()
+                    + "; unmount it first (alluxio-fuse unmount " + mp + ")");
+        }
+        if (!Files.isDirectory(mp)) {
+            throw new UsageError("mount point " + mp + " is not a directory");
+        }
+        return new Plan(mp, ufsRoot, config, vfs, so, mo);
+    }
+
+    /** Small helper to print "(pid N)" when a live mount process is known. */
+    private record OptionalPid(long pid) {
+        static OptionalPid of(RuntimeFiles rf) {
+            return new OptionalPid(rf.livePid().orElse(-1));
+        }
+
+        String describe() {
+            return pid > 0 ? " (pid " + pid + ")" : "";
+        }
+    }
+
+    // ------------------------------------------------------------------ foreground
+
+    private int runForeground(Plan plan) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String ig : plan.mountOptions().ignored()) {
+            err.println("alluxio-fuse mount: ignoring libfuse option '" + ig + "'");
+        }
+        err.flush();
+        RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
+        long myPid = ProcessHandle.current().pid();
+        FileSystemBackend backend;
+        AlluxioFuseFilesystem fs;
+        try {
+            backend = LocalUnderFileSystem.open(plan.ufs());
+        } catch (BackendException e) {
+            throw new IllegalStateException("cannot open UFS " + plan.ufs() + ": " + e.getMessage(), e);
+        }
+        try {
+            fs = new AlluxioFuseFilesystem(backend, plan.vfs());
+        } catch (BackendException e) {
+            backend.close();
+            throw new IllegalStateException("cannot mount Alluxio path " + plan.vfs().rootPath() + " of "
+                    + backend.describe() + ": " + e.getMessage(), e);
+        }
+        FuseSession session;
+        try {
+            session = FuseSession.mount(plan.mountPoint(), fs, plan.session());
+        } catch (Exception e) {
+            fs.close();
+            backend.close();
+            throw e;
+        }
+        rf.writePid(myPid);
+        Thread hook = new Thread(() -> {
+            session.close();
+            fs.close();
+            rf.deletePid(myPid);
+        }, "alluxio-fuse-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        org.slf4j.LoggerFactory.getLogger(MountCommand.class).info("mounted {} on {} (Alluxio path {}, pid {})",
+                backend.describe(), plan.mountPoint(), plan.vfs().rootPath(), myPid);
+        session.awaitTermination();
+        // Unmounted from outside (alluxio-fuse unmount, fusermount3 -u): finish writers and leave.
+        session.close();
+        fs.close();
+        backend.close();
+        rf.deletePid(myPid);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running already
+        }
+        return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    // ------------------------------------------------------------------ background
+
+    private int launchBackground(Plan plan) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration limit = FuseConfig.parseDuration("--mount-timeout", mountTimeout);
+        RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
+        Files.createDirectories(rf.dir());
+        Files.deleteIfExists(rf.pid());
+
+        List<String> cmd = new ArrayList<>();
+        Path setsid = Path.of("/usr/bin/setsid");
+        if (Files.isExecutable(setsid)) {
+            cmd.add(setsid.toString()); // survive the terminal going away (SIGHUP)
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(AlluxioFuseCommand.class.getName());
+        cmd.add("mount");
+        cmd.add("--foreground");
+        cmd.add("--ufs");
+        cmd.add(plan.ufs().toString());
+        if (conf != null) {
+            cmd.add("--conf");
+            cmd.add(conf.toAbsolutePath().toString());
+        }
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            cmd.add("-D");
+            cmd.add(e.getKey() + "=" + e.getValue());
+        }
+        for (String o : options) {
+            cmd.add("-o");
+            cmd.add(o);
+        }
+        cmd.add(plan.mountPoint().toString());
+        cmd.add(plan.vfs().rootPath().toString());
+
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
+        pb.redirectErrorStream(true);
+        pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount " + plan.mountPoint()
+                + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = pb.start();
+
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                err.println("alluxio-fuse mount: the mount process exited with status " + p.exitValue()
+                        + "; log " + rf.log() + ":");
+                err.println(rf.logTail(20));
+                err.flush();
+                return AlluxioFuseCommand.EXIT_FAILED;
+            }
+            if (mountAnswers(plan.mountPoint()) && Files.exists(rf.pid())) {
+                out.println("Mounted " + plan.ufs() + (plan.vfs().rootPath().isRoot() ? "" : plan.vfs().rootPath().toString()) + " on " + plan.mountPoint() + " (pid "
+                        + rf.readPid().orElse(p.pid()) + ", log " + rf.log() + ")");
+                out.flush();
+                return AlluxioFuseCommand.EXIT_OK;
+            }
+            p.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        err.println("alluxio-fuse mount: " + plan.mountPoint() + " did not come up within " + limit.toSeconds()
+                + "s; stopping the mount process; log " + rf.log() + ":");
+        err.println(rf.logTail(20));
+        err.flush();
+        p.destroy();
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return AlluxioFuseCommand.EXIT_FAILED;
+    }
+
+    /** Mounted with our subtype per mountinfo, and a stat of the root answers. */
+    private static boolean mountAnswers(Path mp) {
+        Optional<MountTable.Entry> e = MountTable.find(mp);
+        if (e.isEmpty() || !e.get().subtype().map(FuseMountOptions.SUBTYPE::equals).orElse(false)) {
+            return false;
+        }
+        try {
+            Files.readAttributes(mp, "unix:ino");
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+}
