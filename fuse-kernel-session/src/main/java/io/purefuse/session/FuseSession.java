@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.purefuse.mount.FuseMount;
 import io.purefuse.mount.MountException;
+import io.purefuse.mount.LibC;
 import io.purefuse.mount.Mounter;
 import io.purefuse.mount.Native;
 import io.purefuse.session.device.DeviceChannel;
@@ -425,15 +426,21 @@ public final class FuseSession implements AutoCloseable {
     private static void abortConnection(long connection) {
         Path connections = Path.of("/sys/fs/fuse/connections");
         Path abort = connections.resolve(Long.toString(connection)).resolve("abort");
+        boolean mountedHere = false;
         if (!Files.exists(abort) && Files.isDirectory(connections)) {
-            // The fuse control filesystem is not mounted on every machine; as root we can mount it.
-            Native.libc().mount("fusectl", connections.toString(), "fusectl", 0, null);
+            // The fuse control filesystem is not mounted on every machine; as root we can mount
+            // it for the abort, and take it away again afterwards.
+            mountedHere = Native.libc().mount("fusectl", connections.toString(), "fusectl", 0, null) == 0;
         }
         try {
             Files.writeString(abort, "1");
             LOG.warn("aborted fuse connection {}", connection);
         } catch (IOException e) {
             LOG.warn("could not abort fuse connection {}: {}", connection, e.getMessage());
+        } finally {
+            if (mountedHere) {
+                Native.libc().umount2(connections.toString(), LibC.MNT_DETACH);
+            }
         }
     }
 

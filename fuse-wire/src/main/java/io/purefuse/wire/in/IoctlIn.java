@@ -1,9 +1,7 @@
 package io.purefuse.wire.in;
 
-import io.netty.buffer.ByteBuf;
-
 /** fuse_ioctl_in + in_size bytes (FUSE_IOCTL). */
-public final class IoctlIn extends InStruct {
+public final class IoctlIn extends DataIn {
 
     /** fh at offset 0. */
     public long fh() {
@@ -33,21 +31,6 @@ public final class IoctlIn extends InStruct {
     /** outSize at offset 28. */
     public int outSize() {
         return u32(28);
-    }
-
-    /** Absolute index of the ioctl input in {@link #buffer()}. */
-    public int dataIndex() {
-        return dataIndex;
-    }
-
-    /** Length of the ioctl input. */
-    public int dataLength() {
-        return dataLength;
-    }
-
-    /** A read-only view of the ioctl input (allocates a small derived buffer; use the index for zero-copy). */
-    public ByteBuf dataSlice() {
-        return buf.slice(dataIndex, dataLength).asReadOnly();
     }
 
 }

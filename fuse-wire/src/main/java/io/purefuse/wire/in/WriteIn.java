@@ -1,9 +1,7 @@
 package io.purefuse.wire.in;
 
-import io.netty.buffer.ByteBuf;
-
 /** fuse_write_in + data (FUSE_WRITE). The data is {@link #size()} bytes at {@link #dataIndex()} of {@link #buffer()}. */
-public final class WriteIn extends InStruct {
+public final class WriteIn extends DataIn {
 
     /** fh at offset 0. */
     public long fh() {
@@ -33,21 +31,6 @@ public final class WriteIn extends InStruct {
     /** flags at offset 32, 0 when the kernel's minor does not send it. */
     public int flags() {
         return u32Opt(32);
-    }
-
-    /** Absolute index of the written bytes in {@link #buffer()}. */
-    public int dataIndex() {
-        return dataIndex;
-    }
-
-    /** Length of the written bytes. */
-    public int dataLength() {
-        return dataLength;
-    }
-
-    /** A read-only view of the written bytes (allocates a small derived buffer; use the index for zero-copy). */
-    public ByteBuf dataSlice() {
-        return buf.slice(dataIndex, dataLength).asReadOnly();
     }
 
 }
