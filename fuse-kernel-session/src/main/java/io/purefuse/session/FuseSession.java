@@ -79,7 +79,7 @@ public final class FuseSession implements AutoCloseable {
         if (recorder == null && options.traceFile() != null) {
             recorder = new TraceFileRecorder(options.traceFile());
         }
-        this.core = new SessionCore(options.allocator(), recorder);
+        this.core = new SessionCore(options.allocator(), recorder, !options.requestTimeout().isZero());
         this.dispatcher = new Dispatcher(fs);
         // The kernel refuses reads into buffers smaller than max(8192, 80 + max_write).
         this.bufferSize = Math.max(8192, options.init().maxWrite() + 4096);
@@ -251,6 +251,7 @@ public final class FuseSession implements AutoCloseable {
                     n.major(), n.minor(), n.maxWrite(), n.maxReadahead(), n.maxBackground(),
                     InitFlags.describe(n.flags()));
             startOtherReaders(n);
+            startWatchdog();
             return true;
         }
         return false;
@@ -288,6 +289,26 @@ public final class FuseSession implements AutoCloseable {
         Thread t = new FastThreadLocalThread(body, name);
         t.setDaemon(true);
         return t;
+    }
+
+    private void startWatchdog() {
+        long timeoutNanos = options.requestTimeout().toNanos();
+        if (timeoutNanos <= 0) {
+            return;
+        }
+        long period = Math.max(10, Math.min(1000, timeoutNanos / 4_000_000));
+        Thread t = new Thread(() -> {
+            while (!isTerminated()) {
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                core.expireOlderThan(timeoutNanos, Errno.ETIMEDOUT);
+            }
+        }, "fuse-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The negotiated INIT parameters (null before INIT). */

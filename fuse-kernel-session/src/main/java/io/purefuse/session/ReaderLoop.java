@@ -73,7 +73,7 @@ final class ReaderLoop implements Runnable {
                 answerRaw(frame.unique(), Errno.ENOSYS);
                 return null;
             default:
-                if (frame.opcode() == Opcode.FORGET || frame.opcode() == Opcode.BATCH_FORGET) {
+                if (frame.opcode() != null && frame.opcode().noReply()) {
                     LOG.warn("malformed {} ignored: {}", frame.opcode(), frame.reason());
                 } else {
                     LOG.warn("malformed {} (unique {}): {}", frame.opcode(), frame.unique(), frame.reason());
@@ -142,6 +142,13 @@ final class ReaderLoop implements Runnable {
                 }
                 return;
             }
+            case NOTIFY_REPLY -> {
+                // Data for a RETRIEVE notification; we send none, and the kernel expects no reply.
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("NOTIFY_REPLY (unique {}) without a pending RETRIEVE ignored", f.unique());
+                }
+                return;
+            }
             case INIT -> {
                 LOG.warn("second INIT (unique {}) refused", f.unique());
                 answerRaw(f.unique(), Errno.EIO);
@@ -155,7 +162,7 @@ final class ReaderLoop implements Runnable {
             default -> { }
         }
         Request req = request;
-        req.bind(channel, f.unique(), f.nodeid(), f.uid(), f.gid(), f.pid(), op);
+        req.bind(channel, f.unique(), f.nodeid(), f.uid(), f.gid(), f.pid(), op, core.watchdogClock());
         core.inFlight.put(f.unique(), req);
         try {
             dispatcher.dispatch(f, req);

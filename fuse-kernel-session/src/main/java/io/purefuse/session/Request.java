@@ -51,6 +51,8 @@ public final class Request {
     int gid;
     int pid;
     Opcode opcode;
+    /** System.nanoTime() when the request arrived, only while a watchdog runs (else 0). */
+    long startNanos;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state = REPLIED;
     private volatile boolean interrupted;
@@ -67,7 +69,9 @@ public final class Request {
         this.core = core;
     }
 
-    synchronized void bind(DeviceChannel channel, long unique, long nodeid, int uid, int gid, int pid, Opcode opcode) {
+    synchronized void bind(DeviceChannel channel, long unique, long nodeid, int uid, int gid, int pid, Opcode opcode,
+                           long startNanos) {
+        this.startNanos = startNanos;
         this.channel = channel;
         this.unique = unique;
         this.nodeid = nodeid;
@@ -160,6 +164,20 @@ public final class Request {
             ReplyEncoder.error(out, target, Errno.EINTR);
             core.send(this, out, null);
         }
+    }
+
+    /**
+     * Called by the session's watchdog: answers {@code errno} if this object still serves
+     * {@code target}. Returns whether it did.
+     */
+    boolean expire(long target, int errno) {
+        if (!STATE.compareAndSet(this, target, REPLIED)) {
+            return false;
+        }
+        ByteBuf out = header(16);
+        ReplyEncoder.error(out, target, errno);
+        core.send(this, out, null);
+        return true;
     }
 
     public boolean isReplied() {

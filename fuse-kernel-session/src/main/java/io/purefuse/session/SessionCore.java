@@ -15,10 +15,30 @@ final class SessionCore {
     private final FrameRecorder recorder;
     final InFlightTable<Request> inFlight = new InFlightTable<>(256);
     private volatile int minor = io.purefuse.wire.Protocol.KERNEL_MINOR_VERSION;
+    private final boolean watchdog;
 
-    SessionCore(ByteBufAllocator alloc, FrameRecorder recorder) {
+    SessionCore(ByteBufAllocator alloc, FrameRecorder recorder, boolean watchdog) {
         this.alloc = alloc;
         this.recorder = recorder;
+        this.watchdog = watchdog;
+    }
+
+    /** Arrival time for the request watchdog; 0 (no clock read) when it is off. */
+    long watchdogClock() {
+        return watchdog ? System.nanoTime() : 0;
+    }
+
+    /** Answers {@code errno} to every request pending longer than {@code timeoutNanos}. */
+    void expireOlderThan(long timeoutNanos, int errno) {
+        long now = System.nanoTime();
+        for (Request r : inFlight.values()) {
+            long target = r.unique;
+            long started = r.startNanos;
+            if (started != 0 && now - started > timeoutNanos && r.expire(target, errno)) {
+                LOG.error("{} unanswered after {} ms: answered {} (the filesystem's later reply is dropped)",
+                        r, (now - started) / 1_000_000, Errno.name(errno));
+            }
+        }
     }
 
     ByteBufAllocator alloc() {

@@ -22,6 +22,7 @@ public final class SessionOptions {
     private Duration unmountTimeout = Duration.ofSeconds(10);
     private boolean cloneFds = true;
     private boolean shutdownHook;
+    private Duration requestTimeout = Duration.ZERO;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -125,5 +126,22 @@ public final class SessionOptions {
 
     public boolean shutdownHook() {
         return shutdownHook;
+    }
+
+    /**
+     * A safety net against filesystems that never answer: a request pending longer than this is
+     * answered ETIMEDOUT (and logged), so the calling process does not hang for ever. Zero (the
+     * default) turns the watchdog off. Pick it well above the slowest legitimate operation.
+     */
+    public SessionOptions requestTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative request timeout: " + timeout);
+        }
+        this.requestTimeout = timeout;
+        return this;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 }

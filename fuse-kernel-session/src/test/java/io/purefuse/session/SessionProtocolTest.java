@@ -75,7 +75,7 @@ class SessionProtocolTest {
         CompletableFuture<FuseSession> s = CompletableFuture.supplyAsync(() -> {
             try {
                 return FuseSession.serve(FuseDeviceChannel.ofSocket(kernel.serverFd), fs,
-                        new SessionOptions().readerThreads(2));
+                        new SessionOptions().readerThreads(2).requestTimeout(java.time.Duration.ofSeconds(1)));
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -182,6 +182,19 @@ class SessionProtocolTest {
         assertThat(unique(r)).isEqualTo(80);
         assertThat(error(r)).isEqualTo(-Errno.EINTR);
         assertThat(hangingRequest.isInterrupted()).isTrue();
+        hangingRequest.replyOk(); // too late: dropped
+        assertThat(kernel.reply(300)).isNull();
+    }
+
+    @Test
+    void watchdogAnswersARequestTheFilesystemForgot() throws Exception {
+        long t0 = System.nanoTime();
+        kernel.send(request(Opcode.LOOKUP.code(), 90, 1, cstring("hang")));
+        ByteBuffer r = kernel.reply(10_000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(90);
+        assertThat(error(r)).isEqualTo(-Errno.ETIMEDOUT);
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1000));
         hangingRequest.replyOk(); // too late: dropped
         assertThat(kernel.reply(300)).isNull();
     }

@@ -87,7 +87,8 @@ public enum Opcode {
 
     /** True for requests the kernel expects no reply to (FORGET, BATCH_FORGET). */
     public boolean noReply() {
-        return this == FORGET || this == BATCH_FORGET;
+        // NOTIFY_REPLY answers our RETRIEVE notification; the kernel sends it as noreply.
+        return this == FORGET || this == BATCH_FORGET || this == NOTIFY_REPLY;
     }
 
     /** The kernel's name, e.g. {@code FUSE_LOOKUP} or {@code CUSE_INIT}. */

@@ -138,7 +138,8 @@ final class MountCommand implements Callable<Integer> {
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
         config.getDuration(FuseConfig.UMOUNT_TIMEOUT); // validate early
         mo.applyTo(vfs);
-        SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions());
+        SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions())
+                .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT));
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
         }
