@@ -3,7 +3,11 @@ package io.purefuse.harness.bench;
 import com.sun.management.ThreadMXBean;
 import io.purefuse.harness.fixture.MountedFs;
 import io.purefuse.harness.fixture.Shell;
+import io.purefuse.backend.local.LocalUnderFileSystem;
 import io.purefuse.harness.memfs.MemFs;
+import io.purefuse.session.LowLevelFilesystem;
+import io.purefuse.vfs.AlluxioFuseFilesystem;
+import io.purefuse.vfs.VfsOptions;
 import io.purefuse.session.SessionOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,11 +19,13 @@ import java.util.regex.Pattern;
 
 /**
  * Throughput of a real mount against a baseline measured in the same run: the same {@code dd}
- * workloads on MemFs through purefuse and on tmpfs (the kernel alone, no FUSE). Prints MB/s and
- * the ratio for each, and the JVM heap allocated by the reader threads per request.
+ * workloads through purefuse and on tmpfs (the kernel alone, no FUSE). Two filesystems are
+ * measured: MemFs (the session's own cost) and the Alluxio VFS over a local UFS that lives on
+ * tmpfs (what {@code alluxio-fuse mount --ufs} costs over reading the UFS directly). Prints MB/s,
+ * the ratio, and the JVM heap the reader threads allocate per READ.
  *
- * <p>Run: {@code bin/purefuse-bench [SIZE_MIB]}. Numbers on shared 2-core VMs are noisy: compare
- * ratios from the same run, never absolute figures across runs.
+ * <p>Run: {@code bin/purefuse-bench [SIZE_MIB] [memfs|vfs|both]}. Numbers on shared 2-core VMs
+ * are noisy: compare ratios from the same run, never absolute figures across runs.
  */
 public final class ReadWriteBench {
     private static final Pattern DD_RATE = Pattern.compile("copied, ([0-9.]+) s,");
@@ -30,10 +36,34 @@ public final class ReadWriteBench {
 
     public static void main(String[] args) throws Exception {
         int sizeMib = args.length > 0 ? Integer.parseInt(args[0]) : 512;
-        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
-        MemFs.Options options = new MemFs.Options().capacityBytes((long) (sizeMib + 64) << 20);
-        try (MountedFs m = MountedFs.mount(new MemFs(options), new SessionOptions())) {
-            System.out.printf(Locale.ROOT, "purefuse bench: %d MiB, MemFs over FUSE vs tmpfs (baseline), dd%n", sizeMib);
+        String which = args.length > 1 ? args[1] : "both";
+        if (which.equals("memfs") || which.equals("both")) {
+            Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
+            try {
+                MemFs.Options options = new MemFs.Options().capacityBytes((long) (sizeMib + 64) << 20);
+                run("MemFs", new MemFs(options), shm, sizeMib);
+            } finally {
+                Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString());
+            }
+        }
+        if (which.equals("vfs") || which.equals("both")) {
+            Path ufs = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-ufs-");
+            Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
+            try (LocalUnderFileSystem backend = LocalUnderFileSystem.open(ufs)) {
+                run("Alluxio VFS, local UFS on tmpfs", new AlluxioFuseFilesystem(backend, new VfsOptions()), shm, sizeMib);
+            } finally {
+                Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString(), ufs.toString());
+            }
+        }
+    }
+
+    private static void run(String label, LowLevelFilesystem fs, Path shm, int sizeMib) throws Exception {
+        SessionOptions so = new SessionOptions();
+        if (Integer.getInteger("purefuse.bench.threads") != null) {
+            so.readerThreads(Integer.getInteger("purefuse.bench.threads"));
+        }
+        try (MountedFs m = MountedFs.mount(fs, so)) {
+            System.out.printf(Locale.ROOT, "%npurefuse bench: %d MiB, %s over FUSE vs tmpfs (baseline), dd%n", sizeMib, label);
             System.out.printf(Locale.ROOT, "%-34s %10s %10s %7s%n", "workload", "fuse MB/s", "tmpfs MB/s", "ratio");
             String fuseFile = m.path("data").toString();
             String shmFile = shm.resolve("data").toString();
@@ -58,8 +88,6 @@ public final class ReadWriteBench {
             long requests = sizeMib * 8L + sizeMib + smallMib * 256L;
             System.out.printf(Locale.ROOT, "reader-thread heap allocation: %.1f bytes per READ (%d bytes, ~%d requests)%n",
                     (double) (after - before) / requests, after - before, requests);
-        } finally {
-            Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString());
         }
     }
 
