@@ -355,7 +355,12 @@ final class FileHandle {
     /** Converts a sequential writer so that another handle may write too (random access on). */
     void convertToRandom() throws BackendException {
         synchronized (this) {
-            checkOpen();
+            if (released) {
+                // Released meanwhile by its own RELEASE: release() already cleared the inode's
+                // sequential writer under this lock, so there is nothing to convert. (Failing
+                // here answered a concurrent OPEN with EBADF; found by ConcurrentStressTest.)
+                return;
+            }
             if (mode == Mode.SEQUENTIAL) {
                 toRandom();
             }
