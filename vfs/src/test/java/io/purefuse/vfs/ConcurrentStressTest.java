@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -34,11 +35,12 @@ class ConcurrentStressTest {
     private static final long RUN_MILLIS = 6_000;
     private static final long SLOW_OP_MILLIS = 10_000;
 
-    @Test
-    void mixedOperationsNeverHangOrFailWithEio() throws Exception {
+    @ParameterizedTest(name = "random access {0}")
+    @ValueSource(booleans = {true, false})
+    void mixedOperationsNeverHangOrFailWithEio(boolean randomAccess) throws Exception {
         long seed = Long.getLong("purefuse.test.seed", System.nanoTime());
         System.out.println("ConcurrentStressTest seed=" + seed + " (rerun with -Dpurefuse.test.seed=" + seed + ")");
-        try (MountFixture f = MountFixture.start(o -> o.randomAccess(true))) {
+        try (MountFixture f = MountFixture.start(o -> o.randomAccess(randomAccess))) {
             Path root = f.m("stress");
             Files.createDirectory(root);
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
