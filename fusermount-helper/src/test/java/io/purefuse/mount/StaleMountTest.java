@@ -85,14 +85,23 @@ class StaleMountTest {
     void abortedConnectionIsStillOursToUnmount() throws Exception {
         Path mp = mkdir(tmp, "aborted");
         FuseMount m = mounter(Mounter.Strategy.AUTO).mount(mp, MountOptions.defaults());
+        String connections = "/sys/fs/fuse/connections";
+        // The fuse control filesystem is not mounted on every machine (it is not on CI's): as
+        // root, mount it for the test and take it away again.
+        boolean mountedFusectl = !Files.exists(Paths.get(connections, String.valueOf(m.connectionId())))
+                && Mounter.isRoot()
+                && Native.libc().mount("fusectl", connections, "fusectl", 0, null) == 0;
         try {
-            Path abort = Paths.get("/sys/fs/fuse/connections", String.valueOf(m.connectionId()), "abort");
+            Path abort = Paths.get(connections, String.valueOf(m.connectionId()), "abort");
             assumeTrue(Files.exists(abort), "fusectl not mounted");
             Files.writeString(abort, "1");
             assertThat(statErrno(mp, 10_000)).isEqualTo(Native.ENOTCONN);
             assertThat(m.isMounted()).isTrue(); // stale, but still ours
         } finally {
             m.close();
+            if (mountedFusectl) {
+                Native.libc().umount2(connections, LibC.MNT_DETACH);
+            }
         }
         assertNothingMountedUnder(tmp);
     }
