@@ -40,7 +40,7 @@ public final class ReadWriteBench {
         if (which.equals("memfs") || which.equals("both")) {
             Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
             try {
-                MemFs.Options options = new MemFs.Options().capacityBytes((long) (sizeMib + 64) << 20);
+                MemFs.Options options = new MemFs.Options().capacityBytes((long) (sizeMib + 512) << 20) /* small files take a 64 KiB chunk each */;
                 run("MemFs", new MemFs(options), shm, sizeMib);
             } finally {
                 Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString());
@@ -61,6 +61,9 @@ public final class ReadWriteBench {
         SessionOptions so = new SessionOptions();
         if (Integer.getInteger("purefuse.bench.threads") != null) {
             so.readerThreads(Integer.getInteger("purefuse.bench.threads"));
+        }
+        if (System.getProperty("purefuse.bench.trace") != null) {
+            so.traceFile(Path.of(System.getProperty("purefuse.bench.trace")));
         }
         try (MountedFs m = MountedFs.mount(fs, so)) {
             System.out.printf(Locale.ROOT, "%npurefuse bench: %d MiB, %s over FUSE vs tmpfs (baseline), dd%n", sizeMib, label);
@@ -84,11 +87,54 @@ public final class ReadWriteBench {
             row("read 4 KiB blocks, O_DIRECT", fuseSmall, shmSmall, smallMib);
             System.out.printf(Locale.ROOT, "%-34s %10.0f%n", "  = 4 KiB requests/s through FUSE", smallMib * 256 / fuseSmall);
             long after = readerAllocatedBytes();
+            smallFiles(m.path("small"), shm.resolve("small"));
             // Reads above: buffered 128 KiB requests, 1 MiB direct requests, 4 KiB direct requests.
             long requests = sizeMib * 8L + sizeMib + smallMib * 256L;
             System.out.printf(Locale.ROOT, "reader-thread heap allocation: %.1f bytes per READ (%d bytes, ~%d requests)%n",
                     (double) (after - before) / requests, after - before, requests);
         }
+    }
+
+    /** Small-file latency: create+write+close, stat, and read of 4 KiB files (in-process NIO). */
+    private static void smallFiles(Path fuseDir, Path baseDir) throws Exception {
+        int n = 2000;
+        byte[] content = new byte[4096];
+        double[] fuse = null;
+        double[] base = null;
+        // Three rounds in fresh directories; the last one counts (the first ones warm the JIT,
+        // as a long-running mount would be).
+        for (int round = 0; round < 3; round++) {
+            Path f = Files.createDirectories(fuseDir.resolve("r" + round));
+            Path b = Files.createDirectories(baseDir.resolve("r" + round));
+            fuse = smallFileRound(f, n, content);
+            base = smallFileRound(b, n, content);
+        }
+        String[] names = {"create+write 4 KiB files", "stat files", "read 4 KiB files"};
+        for (int i = 0; i < 3; i++) {
+            System.out.printf(Locale.ROOT, "%-34s %8.0f/s %8.0f/s %7.2f   (%.0f us per file through FUSE)%n",
+                    names[i], n / fuse[i], n / base[i], base[i] / fuse[i], fuse[i] * 1e6 / n);
+        }
+    }
+
+    private static double[] smallFileRound(Path dir, int n, byte[] content) throws Exception {
+        double[] seconds = new double[3];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Files.write(dir.resolve("f" + i), content);
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Files.readAttributes(dir.resolve("f" + i), "unix:size");
+        }
+        long t2 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Files.readAllBytes(dir.resolve("f" + i));
+        }
+        long t3 = System.nanoTime();
+        seconds[0] = (t1 - t0) / 1e9;
+        seconds[1] = (t2 - t1) / 1e9;
+        seconds[2] = (t3 - t2) / 1e9;
+        return seconds;
     }
 
     private static void row(String name, double fuseSeconds, double baseSeconds, int mib) {
