@@ -176,8 +176,9 @@ final class ReaderLoop implements Runnable {
                 LOG.error("{} threw after replying", req, t);
             }
         }
-        if (!req.isReplied()) {
-            // Answered later by another thread: this object now belongs to that answer.
+        if (!req.repliedBy(Thread.currentThread())) {
+            // Answered (or still to be answered) elsewhere: whoever holds it may still reply,
+            // and that reply must hit an answered request, not the next one. Use a new object.
             request = new Request(core);
         }
     }

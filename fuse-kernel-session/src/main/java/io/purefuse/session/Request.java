@@ -56,6 +56,8 @@ public final class Request {
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state = REPLIED;
     private volatile boolean interrupted;
+    /** The thread whose reply claimed this request (decides whether the object may be reused). */
+    private volatile Thread claimer;
     private volatile Runnable interruptListener;
 
     private final EntryOut entry = new EntryOut();
@@ -81,6 +83,7 @@ public final class Request {
         this.opcode = opcode;
         this.interrupted = false;
         this.interruptListener = null;
+        this.claimer = null;
         STATE.setRelease(this, unique);
     }
 
@@ -160,6 +163,7 @@ public final class Request {
         if (listener != null) {
             listener.run();
         } else if (STATE.compareAndSet(this, target, REPLIED)) {
+            claimer = Thread.currentThread();
             ByteBuf out = header(16);
             ReplyEncoder.error(out, target, Errno.EINTR);
             core.send(this, out, null);
@@ -174,10 +178,22 @@ public final class Request {
         if (!STATE.compareAndSet(this, target, REPLIED)) {
             return false;
         }
+        claimer = Thread.currentThread();
         ByteBuf out = header(16);
         ReplyEncoder.error(out, target, errno);
         core.send(this, out, null);
         return true;
+    }
+
+    /**
+     * True if this request was answered by {@code thread} itself, i.e. by the filesystem's
+     * synchronous path on the reader thread that dispatched it. Only then may the reader reuse
+     * the object: if anyone else answered (an INTERRUPT, the watchdog, an asynchronous worker),
+     * the filesystem may still hold the reference, and a late reply of its must find this
+     * request answered, not a new one bound to the same object.
+     */
+    boolean repliedBy(Thread thread) {
+        return isReplied() && claimer == thread;
     }
 
     public boolean isReplied() {
@@ -186,6 +202,7 @@ public final class Request {
 
     private boolean claim() {
         if (STATE.compareAndSet(this, unique, REPLIED)) {
+            claimer = Thread.currentThread();
             return true;
         }
         core.duplicateReply(this);

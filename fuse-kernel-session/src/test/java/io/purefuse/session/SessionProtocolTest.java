@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class SessionProtocolTest {
     final AtomicLong forgotten = new AtomicLong();
     final CountDownLatch hanging = new CountDownLatch(1);
+    final CountDownLatch held = new CountDownLatch(1);
     volatile Request hangingRequest;
     FakeKernel kernel;
     FuseSession session;
@@ -46,6 +47,30 @@ class SessionProtocolTest {
                     sleep(50);
                     req.replyError(Errno.ENOTDIR);
                 });
+                case "held" -> {
+                    // Answered by the interrupt listener while this handler is still running,
+                    // and then (wrongly, too late) once more by a worker that held the request.
+                    CountDownLatch interrupted = new CountDownLatch(1);
+                    req.onInterrupt(() -> {
+                        req.replyError(Errno.EINTR);
+                        interrupted.countDown();
+                    });
+                    new Thread(() -> {
+                        try {
+                            interrupted.await(5, TimeUnit.SECONDS);
+                            Thread.sleep(150);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        req.replyError(Errno.ENOENT);
+                    }).start();
+                    held.countDown();
+                    try {
+                        interrupted.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 case "hang" -> {
                     hangingRequest = req;
                     hanging.countDown();
@@ -184,6 +209,22 @@ class SessionProtocolTest {
         assertThat(hangingRequest.isInterrupted()).isTrue();
         hangingRequest.replyOk(); // too late: dropped
         assertThat(kernel.reply(300)).isNull();
+    }
+
+    @Test
+    void aLateReplyNeverReachesTheNextRequest() throws Exception {
+        kernel.send(request(Opcode.LOOKUP.code(), 100, 1, cstring("held")));
+        assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+        kernel.send(request(Opcode.INTERRUPT.code(), 101, 0, FakeKernel.u64(100)));
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(100);
+        assertThat(error(r)).isEqualTo(-Errno.EINTR);
+        // New requests that stay pending, on both readers; the stale ENOENT must not answer one.
+        for (long u = 102; u <= 110; u += 2) {
+            kernel.send(request(Opcode.LOOKUP.code(), u, 1, cstring("hang")));
+        }
+        assertThat(kernel.reply(600)).as("no reply before the watchdog's").isNull();
     }
 
     @Test
