@@ -7,6 +7,7 @@ import io.purefuse.mount.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.StampedLock;
 import jnr.ffi.byref.IntByReference;
 
 /**
@@ -36,6 +37,7 @@ public final class FuseDeviceChannel implements DeviceChannel {
     private final boolean fuseDevice;
     private final boolean ownsFd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final StampedLock lock = new StampedLock();
 
     private FuseDeviceChannel(int fd, boolean fuseDevice, boolean ownsFd) {
         this.fd = fd;
@@ -68,6 +70,9 @@ public final class FuseDeviceChannel implements DeviceChannel {
         int index = dst.writerIndex();
         int room = dst.writableBytes();
         while (true) {
+            if (closed.get()) {
+                return END_OF_SESSION; // never read a closed fd: its number may belong to a new file
+            }
             long n = dst.hasMemoryAddress()
                     ? LIBC.read(fd, dst.memoryAddress() + index, room)
                     : LIBC.read(fd, dst.internalNioBuffer(index, room), room);
@@ -98,6 +103,21 @@ public final class FuseDeviceChannel implements DeviceChannel {
 
     @Override
     public int write(ByteBuf header, ByteBuf data) {
+        // Replies may come from any thread at any time, even after the session ended. Writing to
+        // a closed fd number could write into whatever file reused it, so writes hold the read
+        // side of a lock that close() takes exclusively.
+        long stamp = lock.readLock();
+        try {
+            if (closed.get()) {
+                return Native.ENODEV;
+            }
+            return writeOpen(header, data);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private int writeOpen(ByteBuf header, ByteBuf data) {
         while (true) {
             long n;
             if (data == null || !data.isReadable()) {
@@ -132,7 +152,7 @@ public final class FuseDeviceChannel implements DeviceChannel {
         try {
             joined.writeBytes(header, header.readerIndex(), header.readableBytes());
             joined.writeBytes(data, data.readerIndex(), data.readableBytes());
-            return write(joined, null);
+            return writeOpen(joined, null);
         } finally {
             joined.release();
         }
@@ -156,8 +176,13 @@ public final class FuseDeviceChannel implements DeviceChannel {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsFd) {
-            LIBC.close(fd);
+        long stamp = lock.writeLock();
+        try {
+            if (closed.compareAndSet(false, true) && ownsFd) {
+                LIBC.close(fd);
+            }
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 
