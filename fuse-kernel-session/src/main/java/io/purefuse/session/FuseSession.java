@@ -335,6 +335,10 @@ public final class FuseSession implements AutoCloseable {
         }
     }
 
+    private synchronized int liveReaders() {
+        return liveReaders;
+    }
+
     void readerEnded() {
         boolean last;
         synchronized (this) {
@@ -365,13 +369,19 @@ public final class FuseSession implements AutoCloseable {
             ch.close();
         }
         synchronized (this) {
-            for (ByteBuf b : buffers) {
-                b.release();
+            if (liveReaders == 0) {
+                for (ByteBuf b : buffers) {
+                    b.release();
+                }
+            } else {
+                // A reader still blocked in read() may yet have the kernel copy a request into
+                // its buffer: returning that memory to the pool could corrupt another user of it.
+                LOG.warn("{} reader threads still blocked; leaking their request buffers", liveReaders);
             }
             buffers.clear();
         }
         FrameRecorder recorder = core.recorder();
-        if (recorder != null) {
+        if (recorder != null && liveReaders() == 0) {
             recorder.close();
         }
         if (mount != null) {
