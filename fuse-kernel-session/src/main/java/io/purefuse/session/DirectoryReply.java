@@ -19,6 +19,7 @@ public final class DirectoryReply {
     }
 
     void begin(int maxSize, boolean plus) {
+        discard();
         out = request.alloc().directBuffer(16 + maxSize);
         packer.begin(out, request.unique, maxSize, plus, request.minor());
     }
@@ -52,9 +53,21 @@ public final class DirectoryReply {
      * the kernel: the lookups counted for {@link #addPlus} entries must then be undone.
      */
     public boolean send() {
-        packer.finish();
         ByteBuf b = out;
+        if (b == null) {
+            return false; // sent already (or never begun): never touch a released buffer
+        }
+        packer.finish();
         out = null;
         return request.sendDirectory(b);
+    }
+
+    /** Releases a reply that was begun but will not be sent. */
+    void discard() {
+        ByteBuf b = out;
+        if (b != null) {
+            out = null;
+            b.release();
+        }
     }
 }

@@ -65,6 +65,8 @@ public final class FuseSession implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean resourcesReleased = new AtomicBoolean();
     private volatile NegotiatedInit negotiated;
+    /** The hook installed by {@link SessionOptions#shutdownHook}, removed again by close(). */
+    private volatile Thread shutdownHook;
     private volatile Throwable initFailure;
     private int liveReaders;
     private final int bufferSize;
@@ -98,6 +100,7 @@ public final class FuseSession implements AutoCloseable {
         }
         try {
             FuseSession s = mountNow(mountPoint, fs, options);
+            s.shutdownHook = hook;
             started.set(s);
             return s;
         } catch (IOException | RuntimeException e) {
@@ -232,10 +235,7 @@ public final class FuseSession implements AutoCloseable {
             ByteBuf out = core.alloc().directBuffer(16 + 64);
             try {
                 InitNegotiation.encodeReply(out, f.unique(), n);
-                FrameRecorder recorder = core.recorder();
-                if (recorder != null) {
-                    recorder.written(out, null);
-                }
+                core.recordWritten(out, null);
                 int err = primary.write(out, null);
                 if (err != 0) {
                     throw new DeviceException("INIT reply refused by the kernel", err);
@@ -417,6 +417,11 @@ public final class FuseSession implements AutoCloseable {
      */
     @Override
     public void close() {
+        Thread hook = shutdownHook;
+        if (hook != null && hook != Thread.currentThread()) {
+            shutdownHook = null;
+            removeHook(hook);
+        }
         if (!closing.compareAndSet(false, true)) {
             awaitQuietly(options.unmountTimeout().toMillis() * 2);
             return;
@@ -441,6 +446,8 @@ public final class FuseSession implements AutoCloseable {
             if (!awaitQuietly(options.unmountTimeout().toMillis())) {
                 LOG.warn("reader threads did not end; closing the device");
                 releaseResources();
+                destroyFilesystem();
+                terminated.countDown(); // nobody waiting in awaitTermination() may hang for ever
             }
         }
     }
@@ -520,10 +527,7 @@ public final class FuseSession implements AutoCloseable {
             if (isTerminated()) {
                 return Errno.ENODEV;
             }
-            FrameRecorder recorder = core.recorder();
-            if (recorder != null) {
-                recorder.written(header, data);
-            }
+            core.recordWritten(header, data);
             return primary.write(header, data);
         } finally {
             header.release();

@@ -50,10 +50,7 @@ final class ReaderLoop implements Runnable {
         if (n == DeviceChannel.END_OF_SESSION) {
             return false;
         }
-        FrameRecorder recorder = core.recorder();
-        if (recorder != null) {
-            recorder.read(buffer);
-        }
+        core.recordRead(buffer);
         return true;
     }
 
@@ -87,11 +84,8 @@ final class ReaderLoop implements Runnable {
     void answerRaw(long unique, int errno) {
         ByteBuf out = core.alloc().directBuffer(16);
         try {
-            ReplyEncoder.error(out, unique, errno);
-            FrameRecorder recorder = core.recorder();
-            if (recorder != null) {
-                recorder.written(out, null);
-            }
+            ReplyEncoder.error(out, unique, Request.replyErrno(errno));
+            core.recordWritten(out, null);
             channel.write(out, null);
         } finally {
             out.release();
@@ -125,21 +119,20 @@ final class ReaderLoop implements Runnable {
             case FORGET, BATCH_FORGET -> {
                 try {
                     dispatcher.forget(f);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     LOG.error("{} failed", op, e);
                 }
                 return;
             }
             case INTERRUPT -> {
                 long target = f.interruptIn().unique();
-                Request victim = core.inFlight.get(target);
+                Request victim = core.inFlight.getOrRememberInterrupt(target, System.nanoTime());
                 if (victim != null) {
                     victim.interrupt(target);
-                } else {
-                    // Not seen yet (another reader may still be decoding it) or already answered:
-                    // EAGAIN asks the kernel to send the INTERRUPT again later.
-                    answerRaw(f.unique(), Errno.EAGAIN);
                 }
+                // Otherwise the target is still being decoded by another reader (it gets the
+                // INTERRUPT when registered) or was already answered. No EAGAIN: written on this
+                // fd it would be lost when the target came in on a cloned one.
                 return;
             }
             case NOTIFY_REPLY -> {
@@ -163,9 +156,13 @@ final class ReaderLoop implements Runnable {
         }
         Request req = request;
         req.bind(channel, f.unique(), f.nodeid(), f.uid(), f.gid(), f.pid(), op, core.watchdogClock());
-        core.inFlight.put(f.unique(), req);
+        boolean interruptedEarly = core.inFlight.putAndTakeInterrupt(f.unique(), req);
         try {
-            dispatcher.dispatch(f, req);
+            if (interruptedEarly && req.interruptBeforeDispatch()) {
+                // Answered EINTR already: the caller's signal came before we even started.
+            } else {
+                dispatcher.dispatch(f, req);
+            }
         } catch (FuseErrnoException e) {
             req.replyError(e.errno());
         } catch (Throwable t) {

@@ -40,6 +40,19 @@ public final class Request {
         }
     }
 
+    /**
+     * Requests the session may answer EINTR by itself when interrupted without a listener: they
+     * change nothing, so abandoning them is harmless even if the filesystem completes them later.
+     * A mutating request (CREATE, WRITE, RENAME, OPEN, ...) must not be answered EINTR while the
+     * filesystem may still carry it out: the caller would retry something that happened.
+     */
+    private static final java.util.Set<Opcode> ABANDONABLE = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.of(Opcode.LOOKUP, Opcode.GETATTR, Opcode.READLINK, Opcode.READ, Opcode.READDIR,
+                    Opcode.READDIRPLUS, Opcode.STATFS, Opcode.GETXATTR, Opcode.LISTXATTR, Opcode.ACCESS,
+                    Opcode.STATX, Opcode.GETLK, Opcode.LSEEK, Opcode.BMAP));
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Request.class);
+
     /** {@code state} while pending is the unique itself, so a stale INTERRUPT cannot claim a reused object. */
     private static final long REPLIED = Long.MIN_VALUE;
 
@@ -132,9 +145,12 @@ public final class Request {
 
     /**
      * Registers a callback run (on a reader thread) when the kernel interrupts this request. A
-     * request with a listener must be answered by the filesystem (typically EINTR); a request
-     * without one is answered EINTR by the session at once and the filesystem's later reply is
-     * dropped. If the request was already interrupted, the listener runs now.
+     * request with a listener must be answered by the filesystem (typically EINTR). Without one,
+     * the session answers EINTR at once only for requests that change nothing (LOOKUP, GETATTR,
+     * READ, READDIR, ...; the filesystem's later reply is dropped); a mutating request keeps
+     * waiting for the filesystem, since an EINTR for something that then happens would mislead
+     * the caller. If the request was already interrupted, the listener runs now. An exception
+     * thrown by the listener is logged, and the request answered EINTR if still pending.
      */
     public void onInterrupt(Runnable listener) {
         boolean runNow;
@@ -145,6 +161,32 @@ public final class Request {
         if (runNow) {
             listener.run();
         }
+    }
+
+    /**
+     * An INTERRUPT for this request was read before the request itself (another reader was
+     * still decoding it). Marks it interrupted; answers EINTR and returns true if the request may
+     * be abandoned, else returns false and the filesystem sees {@link #isInterrupted()}.
+     */
+    boolean interruptBeforeDispatch() {
+        synchronized (this) {
+            interrupted = true;
+        }
+        return ABANDONABLE.contains(opcode) && expire(unique, Errno.EINTR);
+    }
+
+    /** The unique while pending, or {@code Long.MIN_VALUE} once answered (acquire read). */
+    long pendingUnique() {
+        return (long) STATE.getAcquire(this);
+    }
+
+    /**
+     * The errno a reply may carry: the kernel refuses an error outside 1..511 (EINVAL, and the
+     * request then never ends), so a filesystem's negative or out-of-range errno becomes EIO.
+     */
+    static int replyErrno(int errno) {
+        int e = errno < 0 ? -errno : errno;
+        return e < 512 ? e : Errno.EIO;
     }
 
     /**
@@ -161,8 +203,13 @@ public final class Request {
             listener = interruptListener;
         }
         if (listener != null) {
-            listener.run();
-        } else if (STATE.compareAndSet(this, target, REPLIED)) {
+            try {
+                listener.run();
+            } catch (Throwable t) {
+                LOG.error("interrupt listener of {} failed", this, t);
+                expire(target, Errno.EINTR);
+            }
+        } else if (ABANDONABLE.contains(opcode) && STATE.compareAndSet(this, target, REPLIED)) {
             claimer = Thread.currentThread();
             ByteBuf out = header(16);
             ReplyEncoder.error(out, target, Errno.EINTR);
@@ -203,6 +250,9 @@ public final class Request {
     private boolean claim() {
         if (STATE.compareAndSet(this, unique, REPLIED)) {
             claimer = Thread.currentThread();
+            if (directory != null) {
+                directory.discard(); // a directory reply begun and then answered otherwise
+            }
             return true;
         }
         core.duplicateReply(this);
@@ -255,7 +305,7 @@ public final class Request {
             return false;
         }
         ByteBuf out = header(16);
-        ReplyEncoder.error(out, unique, errno);
+        ReplyEncoder.error(out, unique, replyErrno(errno));
         return core.send(this, out, null);
     }
 
@@ -385,6 +435,13 @@ public final class Request {
 
     /** COPY_FILE_RANGE(_64): the reply shape follows the opcode (u32 size or u64 bytes_copied). */
     public boolean replyCopyFileRange(long bytesCopied) {
+        if (bytesCopied < 0) {
+            return replyError(Errno.EIO);
+        }
+        if (opcode == Opcode.COPY_FILE_RANGE && bytesCopied > 0xFFFF_FFFFL) {
+            // The old reply carries a u32: report a short copy, which callers continue from.
+            bytesCopied = 0xFFFF_F000L;
+        }
         if (!claim()) {
             return false;
         }

@@ -32,7 +32,11 @@ final class SessionCore {
     void expireOlderThan(long timeoutNanos, int errno) {
         long now = System.nanoTime();
         for (Request r : inFlight.values()) {
-            long target = r.unique;
+            // The state (acquire) first: bind() writes startNanos before publishing the unique.
+            long target = r.pendingUnique();
+            if (target == Long.MIN_VALUE) {
+                continue;
+            }
             long started = r.startNanos;
             if (started != 0 && now - started > timeoutNanos && r.expire(target, errno)) {
                 LOG.error("{} unanswered after {} ms: answered {} (the filesystem's later reply is dropped)",
@@ -64,9 +68,7 @@ final class SessionCore {
     boolean send(Request req, ByteBuf header, ByteBuf data) {
         inFlight.remove(req.unique, req);
         try {
-            if (recorder != null) {
-                recorder.written(header, data);
-            }
+            recordWritten(header, data);
             int err = req.channel.write(header, data);
             if (err != 0 && err != Errno.ENOENT) {
                 // ENOENT: the request was interrupted and the kernel no longer waits for it.
@@ -78,6 +80,36 @@ final class SessionCore {
             if (data != null) {
                 data.release();
             }
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean recorderFailed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Records a frame read; a failing recorder is logged once and never stops a request. */
+    void recordRead(ByteBuf frame) {
+        if (recorder != null) {
+            try {
+                recorder.read(frame);
+            } catch (Throwable t) {
+                recorderFailed(t);
+            }
+        }
+    }
+
+    /** Records a frame written; a failing recorder is logged once and never stops a reply. */
+    void recordWritten(ByteBuf header, ByteBuf data) {
+        if (recorder != null) {
+            try {
+                recorder.written(header, data);
+            } catch (Throwable t) {
+                recorderFailed(t);
+            }
+        }
+    }
+
+    private void recorderFailed(Throwable t) {
+        if (recorderFailed.compareAndSet(false, true)) {
+            LOG.error("frame recorder failed; the trace is incomplete from here (logged once)", t);
         }
     }
 

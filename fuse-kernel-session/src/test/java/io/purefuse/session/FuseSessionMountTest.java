@@ -85,6 +85,53 @@ class FuseSessionMountTest {
         }
     }
 
+    /**
+     * With cloned fds an INTERRUPT can be read on one fd while its target is still on its way
+     * to the filesystem on another (here: held for 500 ms in the recorder, before registration).
+     * An EAGAIN written on the wrong fd is lost and the SIGKILLed caller would hang for ever.
+     */
+    @Test
+    void interruptThatOvertakesItsTargetOnAnotherFdIsNotLost() throws Exception {
+        Path mnt2 = Files.createDirectory(tmp.resolve("mnt2"));
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        FrameRecorder slowLookup = new FrameRecorder() {
+            @Override
+            public void read(io.netty.buffer.ByteBuf f) {
+                int i = f.readerIndex();
+                boolean lookupOfSlow = f.getIntLE(i + 4) == io.purefuse.wire.Opcode.LOOKUP.code()
+                        && f.readableBytes() >= 45 && f.getByte(i + 40) == 's';
+                if (lookupOfSlow) {
+                    seen.countDown();
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void written(io.netty.buffer.ByteBuf header, io.netty.buffer.ByteBuf data) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (FuseSession s2 = FuseSession.mount(mnt2, new HelloFs(),
+                new SessionOptions().readerThreads(4).cloneFds(true).recorder(slowLookup))) {
+            Process stat = new ProcessBuilder("stat", mnt2.resolve("slow").toString()).start();
+            assertThat(seen.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(50);
+            stat.destroyForcibly();
+            assertThat(stat.waitFor(10, TimeUnit.SECONDS)).as("SIGKILLed stat exits").isTrue();
+        } finally {
+            if (isMounted(mnt2)) {
+                new ProcessBuilder("fusermount3", "-u", "-z", mnt2.toString()).inheritIO().start().waitFor();
+            }
+        }
+    }
+
     @Test
     void externalUnmountEndsTheSession() throws Exception {
         assertThat(run("fusermount3", "-u", mnt.toString())).isEmpty();

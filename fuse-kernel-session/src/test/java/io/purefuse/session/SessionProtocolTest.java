@@ -29,6 +29,10 @@ class SessionProtocolTest {
     final AtomicLong forgotten = new AtomicLong();
     final CountDownLatch hanging = new CountDownLatch(1);
     final CountDownLatch held = new CountDownLatch(1);
+    volatile boolean firstSend;
+    final CountDownLatch readdirDone = new CountDownLatch(1);
+    volatile boolean secondSend = true;
+    volatile boolean recorderExplodes;
     volatile Request hangingRequest;
     FakeKernel kernel;
     FuseSession session;
@@ -71,12 +75,33 @@ class SessionProtocolTest {
                         Thread.currentThread().interrupt();
                     }
                 }
+                case "bigerrno" -> throw new FuseErrnoException(600, "out of the kernel's range");
+                case "negerrno" -> req.replyError(-Errno.EACCES);
+                case "badlistener" -> req.onInterrupt(() -> {
+                    throw new IllegalStateException("listener bug (expected by the test)");
+                });
                 case "hang" -> {
                     hangingRequest = req;
                     hanging.countDown();
                 }
                 default -> req.replyError(Errno.ENOENT);
             }
+        }
+
+        @Override
+        public void mkdir(Request req, long parent, String name, int mode, int umask) {
+            // A mutating request the filesystem finishes later, whatever signals arrive.
+            hangingRequest = req;
+            hanging.countDown();
+        }
+
+        @Override
+        public void readdir(Request req, long nodeid, long fh, long offset, int size) {
+            DirectoryReply d = req.directoryReply(size);
+            d.add(".", 1, 4, 1);
+            firstSend = d.send();
+            secondSend = d.send();
+            readdirDone.countDown();
         }
 
         @Override
@@ -100,7 +125,26 @@ class SessionProtocolTest {
         CompletableFuture<FuseSession> s = CompletableFuture.supplyAsync(() -> {
             try {
                 return FuseSession.serve(FuseDeviceChannel.ofSocket(kernel.serverFd), fs,
-                        new SessionOptions().readerThreads(2).requestTimeout(java.time.Duration.ofSeconds(1)));
+                        new SessionOptions().readerThreads(2).requestTimeout(java.time.Duration.ofSeconds(1))
+                                .recorder(new FrameRecorder() {
+                                    @Override
+                                    public void read(io.netty.buffer.ByteBuf frame) {
+                                        if (recorderExplodes) {
+                                            throw new IllegalStateException("trace disk full (expected by the test)");
+                                        }
+                                    }
+
+                                    @Override
+                                    public void written(io.netty.buffer.ByteBuf header, io.netty.buffer.ByteBuf data) {
+                                        if (recorderExplodes) {
+                                            throw new IllegalStateException("trace disk full (expected by the test)");
+                                        }
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                    }
+                                }));
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -131,7 +175,7 @@ class SessionProtocolTest {
 
     @Test
     void unimplementedOperationsAnswerEnosys() {
-        assertThat(error(roundTrip(Opcode.MKDIR.code(), 10, 1, concat(new byte[8], cstring("d"))))).isEqualTo(-Errno.ENOSYS);
+        assertThat(error(roundTrip(Opcode.RMDIR.code(), 10, 1, cstring("d")))).isEqualTo(-Errno.ENOSYS);
         assertThat(error(roundTrip(Opcode.IOCTL.code(), 12, 1, new byte[32]))).isEqualTo(-Errno.ENOSYS);
     }
 
@@ -192,9 +236,73 @@ class SessionProtocolTest {
     }
 
     @Test
-    void interruptOfAnUnknownRequestAnswersEagain() {
-        ByteBuffer r = roundTrip(Opcode.INTERRUPT.code(), 71, 0, FakeKernel.u64(70));
-        assertThat(error(r)).isEqualTo(-Errno.EAGAIN);
+    void interruptThatOvertakesItsTargetIsDeliveredWhenTheTargetArrives() {
+        // With cloned fds the INTERRUPT can be read before its target: it gets no reply of its
+        // own (an EAGAIN on the wrong fd would be lost) and is applied once the target arrives.
+        kernel.send(request(Opcode.INTERRUPT.code(), 71, 0, FakeKernel.u64(70)));
+        assertThat(kernel.reply(300)).isNull();
+        kernel.send(request(Opcode.LOOKUP.code(), 70, 1, cstring("hang")));
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(70);
+        assertThat(error(r)).isEqualTo(-Errno.EINTR);
+    }
+
+    @Test
+    void aMutatingRequestIsNotAbandonedOnInterrupt() throws Exception {
+        kernel.send(request(Opcode.MKDIR.code(), 72, 1, concat(new byte[8], cstring("d"))));
+        assertThat(hanging.await(5, TimeUnit.SECONDS)).isTrue();
+        kernel.send(request(Opcode.INTERRUPT.code(), 73, 0, FakeKernel.u64(72)));
+        assertThat(kernel.reply(300)).as("no EINTR for a mkdir the filesystem may still do").isNull();
+        assertThat(hangingRequest.isInterrupted()).isTrue();
+        hangingRequest.replyError(Errno.EEXIST);
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(72);
+        assertThat(error(r)).isEqualTo(-Errno.EEXIST);
+    }
+
+    @Test
+    void errnosOutsideTheKernelsRangeBecomeEio() {
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 74, 1, cstring("bigerrno")))).isEqualTo(-Errno.EIO);
+        assertThat(error(roundTrip(Opcode.LOOKUP.code(), 76, 1, cstring("negerrno")))).isEqualTo(-Errno.EACCES);
+    }
+
+    @Test
+    void aThrowingInterruptListenerStillGetsTheRequestAnswered() {
+        kernel.send(request(Opcode.LOOKUP.code(), 78, 1, cstring("badlistener")));
+        kernel.send(request(Opcode.INTERRUPT.code(), 79, 0, FakeKernel.u64(78)));
+        ByteBuffer r = kernel.reply(5000);
+        assertThat(r).isNotNull();
+        assertThat(unique(r)).isEqualTo(78);
+        assertThat(error(r)).isEqualTo(-Errno.EINTR);
+        // Both readers still alive.
+        for (long u = 80; u <= 86; u += 2) {
+            assertThat(error(roundTrip(Opcode.LOOKUP.code(), u, 1, cstring("x")))).isEqualTo(-Errno.ENOENT);
+        }
+    }
+
+    @Test
+    void aFailingRecorderNeverCostsAReply() {
+        recorderExplodes = true;
+        for (long u = 88; u <= 94; u += 2) {
+            assertThat(error(roundTrip(Opcode.LOOKUP.code(), u, 1, cstring("x")))).isEqualTo(-Errno.ENOENT);
+        }
+        recorderExplodes = false;
+    }
+
+    @Test
+    void aSecondDirectorySendIsRefused() throws Exception {
+        byte[] readIn = new byte[40];
+        readIn[16] = 0; // size below, little endian at offset 16
+        java.nio.ByteBuffer.wrap(readIn).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(16, 4096);
+        ByteBuffer r = roundTrip(Opcode.READDIR.code(), 96, 1, readIn);
+        assertThat(error(r)).isZero();
+        assertThat(len(r)).isEqualTo(16 + 32); // one dirent "." (24 + 1 name byte, aligned to 32)
+        assertThat(readdirDone.await(5, TimeUnit.SECONDS)).isTrue(); // the reply can beat the assignment
+        assertThat(firstSend).isTrue();
+        assertThat(secondSend).isFalse();
+        assertThat(kernel.reply(300)).isNull();
     }
 
     @Test

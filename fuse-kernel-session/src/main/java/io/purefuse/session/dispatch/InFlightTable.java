@@ -13,6 +13,18 @@ public final class InFlightTable<V> {
     private Object[] values;
     private int size;
 
+    /**
+     * INTERRUPTs whose target was not in the table yet: with cloned fds an INTERRUPT can be read
+     * on one fd while another reader is still decoding its target, and an EAGAIN written on the
+     * wrong fd is lost (the kernel looks replies up per fd). Remembered here and matched when the
+     * target is put. Rare: a few entries, aged out after {@link #PENDING_INTERRUPT_TTL_NANOS}.
+     */
+    private long[] pendingTargets = new long[8];
+    private long[] pendingSince = new long[8];
+    private int pendingCount;
+    static final long PENDING_INTERRUPT_TTL_NANOS = 60_000_000_000L;
+    private static final int MAX_PENDING_INTERRUPTS = 4096;
+
     public InFlightTable(int initialCapacity) {
         int cap = Integer.highestOneBit(Math.max(16, initialCapacity) * 2 - 1);
         keys = new long[cap];
@@ -40,6 +52,63 @@ public final class InFlightTable<V> {
         keys[i] = unique;
         values[i] = value;
         size++;
+    }
+
+    /**
+     * Puts {@code value} and returns whether an INTERRUPT for {@code unique} arrived before it
+     * (the pending record is consumed). Atomic with {@link #getOrRememberInterrupt}.
+     */
+    public synchronized boolean putAndTakeInterrupt(long unique, V value) {
+        put(unique, value);
+        if (pendingCount == 0) {
+            return false;
+        }
+        for (int i = 0; i < pendingCount; i++) {
+            if (pendingTargets[i] == unique) {
+                removePendingAt(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The request an INTERRUPT names, or null after remembering {@code target} so that
+     * {@link #putAndTakeInterrupt} can deliver it when the request is registered.
+     */
+    public synchronized V getOrRememberInterrupt(long target, long nowNanos) {
+        V v = get(target);
+        if (v != null) {
+            return v;
+        }
+        for (int i = pendingCount - 1; i >= 0; i--) {
+            // Targets answered before their INTERRUPT was read never come: age them out.
+            if (nowNanos - pendingSince[i] > PENDING_INTERRUPT_TTL_NANOS) {
+                removePendingAt(i);
+            }
+        }
+        if (pendingCount == MAX_PENDING_INTERRUPTS) {
+            removePendingAt(0);
+        }
+        if (pendingCount == pendingTargets.length) {
+            pendingTargets = java.util.Arrays.copyOf(pendingTargets, pendingCount * 2);
+            pendingSince = java.util.Arrays.copyOf(pendingSince, pendingCount * 2);
+        }
+        pendingTargets[pendingCount] = target;
+        pendingSince[pendingCount] = nowNanos;
+        pendingCount++;
+        return null;
+    }
+
+    private void removePendingAt(int i) {
+        int tail = pendingCount - i - 1;
+        System.arraycopy(pendingTargets, i + 1, pendingTargets, i, tail);
+        System.arraycopy(pendingSince, i + 1, pendingSince, i, tail);
+        pendingCount--;
+    }
+
+    public synchronized int pendingInterrupts() {
+        return pendingCount;
     }
 
     @SuppressWarnings("unchecked")
