@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,6 +195,33 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         return i;
     }
 
+    /**
+     * The path of directory {@code dir} to name an entry in it; ENOENT once the directory was
+     * removed or replaced (as for a process whose working directory was removed): its old name
+     * may belong to another directory now.
+     */
+    private AlluxioPath dirPath(Inode dir) {
+        AlluxioPath p = table.pathOrNull(dir);
+        if (p == null) {
+            throw Errors.fail(Errno.ENOENT, dir + " was removed");
+        }
+        return p;
+    }
+
+    /** An open handle of {@code ino}: {@code fh} if it belongs to it, else any (null if none). */
+    private FileHandle handleOf(Inode ino, long fh) {
+        FileHandle h = fh >= 0 ? handles.get(fh) : null;
+        if (h != null && h.inode == ino) {
+            return h;
+        }
+        for (FileHandle o : handles.values()) {
+            if (o.inode == ino) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     private static AlluxioPath child(AlluxioPath dir, String name) throws InvalidPathException {
         return dir.child(name);
     }
@@ -207,6 +235,21 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     /** Cached status, or null if the path does not exist. */
     private FileStatus cachedStatus(AlluxioPath p) throws BackendException {
         return metadata.get(p, backend::getStatus);
+    }
+
+    /**
+     * The status to answer attributes of {@code ino} with. While a sequential writer is active,
+     * the size comes from its stream ({@link #fillAttr}) and a cached status may hold an older
+     * length; if the writer finished while the status was being fetched, fetch it again from
+     * the store so that the old length is never reported as the final one.
+     */
+    private FileStatus attrStatus(Inode ino, AlluxioPath p) throws BackendException {
+        boolean writing = sequentialSize(ino) >= 0;
+        FileStatus st = statusOrThrow(p);
+        if (writing && sequentialSize(ino) < 0) {
+            st = freshStatus(p);
+        }
+        return st;
     }
 
     private FileStatus statusOrThrow(AlluxioPath p) throws BackendException {
@@ -305,6 +348,24 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         }
     }
 
+    /**
+     * OPEN reply; if it never reaches the kernel (interrupted, timed out), nobody will RELEASE
+     * the handle, so release it here.
+     */
+    private void replyOpen(Request req, FileHandle h, int openFlags) {
+        long fh = register(h);
+        if (!req.replyOpen(fh, openFlags)) {
+            FileHandle gone = handles.remove(fh);
+            try {
+                if (gone != null) {
+                    gone.release();
+                }
+            } catch (Throwable t) {
+                LOG.warn("closing {} after an interrupted open failed: {}", gone, t.getMessage());
+            }
+        }
+    }
+
     private static void fail(Request req, Throwable t) {
         req.replyError(Errors.errno(t));
     }
@@ -345,7 +406,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     public void lookup(Request req, long parent, String name) {
         try {
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             FileStatus st = cachedStatus(path);
             if (st == null) {
                 if (negativeNs > 0) {
@@ -373,14 +434,25 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             Inode ino = inode(nodeid);
             FileStatus st;
-            try {
-                st = statusOrThrow(table.path(ino));
-            } catch (NotFoundException e) {
-                FileHandle h = fh >= 0 ? handles.get(fh) : null;
-                if (h == null || h.openStatus == null) {
-                    throw e;
+            AlluxioPath path = table.pathOrNull(ino);
+            if (path == null) {
+                // Unlinked or replaced: its old name may be another file's now. Only an open
+                // handle (fstat of an open, unlinked file) knows what it is.
+                FileHandle h = handleOf(ino, fh);
+                if (h == null) {
+                    throw Errors.fail(Errno.ENOENT, ino + " was unlinked");
                 }
-                st = h.openStatus; // open but unlinked
+                st = h.status();
+            } else {
+                try {
+                    st = attrStatus(ino, path);
+                } catch (NotFoundException e) {
+                    FileHandle h = handleOf(ino, fh);
+                    if (h == null || h.openStatus == null) {
+                        throw e;
+                    }
+                    st = h.status(); // removed behind our back (in the store) while open
+                }
             }
             Attr a = req.attr();
             fillAttr(a, ino, st);
@@ -395,8 +467,12 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             checkWritable();
             Inode ino = inode(nodeid);
-            AlluxioPath path = table.path(ino);
             int valid = in.valid();
+            AlluxioPath path = table.pathOrNull(ino);
+            if (path == null) {
+                setattrDetached(req, ino, in);
+                return;
+            }
             FileStatus after = null;
             if ((valid & SetattrValid.FATTR_SIZE) != 0) {
                 FileHandle h = (valid & SetattrValid.FATTR_FH) != 0 ? handles.get(in.fh()) : null;
@@ -452,6 +528,31 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         } catch (Throwable t) {
             fail(req, t);
         }
+    }
+
+    /**
+     * SETATTR of an unlinked or replaced inode: never by its old name (another file may have it
+     * now). ftruncate through a write handle works on the handle; time updates that come with
+     * it are dropped; anything else needs the name: ENOENT without a handle (fchmod, fchown,
+     * futimens), ESTALE with one.
+     */
+    private void setattrDetached(Request req, Inode ino, SetattrIn in) throws BackendException {
+        int valid = in.valid();
+        FileHandle h = (valid & SetattrValid.FATTR_FH) != 0 ? handleOf(ino, in.fh()) : null;
+        int needsName = SetattrValid.FATTR_MODE | SetattrValid.FATTR_UID | SetattrValid.FATTR_GID;
+        if ((valid & SetattrValid.FATTR_SIZE) == 0 || (valid & needsName) != 0 || h == null) {
+            throw Errors.fail(h == null ? Errno.ENOENT : Errno.ESTALE, ino + " was unlinked or replaced");
+        }
+        if (!h.writable) {
+            throw Errors.fail(Errno.EBADF, "not open for writing");
+        }
+        if (in.size() < 0) {
+            throw Errors.fail(Errno.EINVAL, "negative size");
+        }
+        h.truncate(in.size());
+        Attr a = req.attr();
+        fillAttr(a, ino, h.status());
+        req.replyAttr(a, attrNs);
     }
 
     private static long nowNs() {
@@ -529,7 +630,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 throw Errors.fail(Errno.EOPNOTSUPP, "symlinks are disabled (alluxio.fuse.symlink.enabled=false)");
             }
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             CreateOptions co = CreateOptions.builder().uid(req.uid()).gid(req.gid()).build();
             metadata.invalidateWithParent(path);
             FileStatus st = backend.createSymlink(path, target, co);
@@ -549,7 +650,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
             }
             checkWritable();
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             metadata.invalidateWithParent(path);
             FileOutStream out = backend.createFile(path, createOptions(req, mode, umask));
             out.close();
@@ -565,7 +666,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             checkWritable();
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             metadata.invalidateWithParent(path);
             FileStatus st = backend.createDirectory(path, createOptions(req, mode, umask));
             metadata.invalidateWithParent(path);
@@ -580,7 +681,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             checkWritable();
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             FileStatus st = freshStatus(path);
             if (st.isDirectory()) {
                 throw Errors.fail(Errno.EISDIR, "unlink of a directory");
@@ -600,7 +701,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             checkWritable();
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             FileStatus st = freshStatus(path);
             if (!st.isDirectory()) {
                 throw Errors.fail(Errno.ENOTDIR, "rmdir of a non-directory");
@@ -630,8 +731,8 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
             }
             Inode p = inode(parent);
             Inode np = inode(newParent);
-            AlluxioPath src = child(table.path(p), name);
-            AlluxioPath dst = child(table.path(np), newName);
+            AlluxioPath src = child(dirPath(p), name);
+            AlluxioPath dst = child(dirPath(np), newName);
             RenameOptions ro = RenameOptions.fromFlags(flags);
             if (noReplace && !caps.contains(Capability.RENAME_NOREPLACE)) {
                 if (backend.exists(dst)) {
@@ -708,25 +809,60 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 FileInStream in = backend.openFile(path);
                 FileHandle h = FileHandle.reader(nextFh.getAndIncrement(), ino, this, in);
                 h.openStatus = st;
-                req.replyOpen(register(h), openFlagsFor(ino, st, false));
+                replyOpen(req, h, openFlagsFor(ino, st, false));
                 return;
             }
             checkWritable();
-            openForWrite(req, ino, flags, System.nanoTime() + options.writerWait().toNanos());
+            openForWrite(req, ino, flags, System.nanoTime() + options.writerWait().toNanos(), null);
         } catch (Throwable t) {
             fail(req, t);
         }
     }
 
-    /** Opens for writing, waiting (asynchronously) for a sequential writer to go away. */
-    private void openForWrite(Request req, Inode ino, int flags, long deadline) {
+    /** States of an OPEN that waits for another writer (see {@link #openForWrite}). */
+    private static final int OPEN_WAITING = 0;
+    private static final int OPEN_RUNNING = 1;
+    private static final int OPEN_CANCELLED = 2;
+
+    /**
+     * Opens for writing, waiting (asynchronously) for a sequential writer to go away. While it
+     * waits, an INTERRUPT cancels the retry and answers EINTR: the caller believes the open
+     * failed, so it must never open (or O_TRUNC) the file afterwards.
+     *
+     * @param state null on the first attempt; the wait's state once waiting
+     */
+    private void openForWrite(Request req, Inode ino, int flags, long deadline, AtomicInteger state) {
         try {
             FileHandle h = tryOpenForWrite(ino, flags, System.nanoTime() < deadline);
             if (h == null) {
-                waitForWriter(ino, () -> openForWrite(req, ino, flags, deadline), deadline);
+                AtomicInteger st = state;
+                if (st == null) {
+                    st = new AtomicInteger(OPEN_WAITING);
+                    AtomicInteger s0 = st;
+                    req.onInterrupt(() -> {
+                        if (s0.compareAndSet(OPEN_WAITING, OPEN_CANCELLED)) {
+                            req.replyError(Errno.EINTR);
+                        }
+                    });
+                } else {
+                    st.set(OPEN_WAITING);
+                }
+                if (req.isInterrupted() || req.isReplied()) {
+                    // Interrupted (or timed out) while this attempt ran: the listener found it running.
+                    if (st.compareAndSet(OPEN_WAITING, OPEN_CANCELLED)) {
+                        req.replyError(Errno.EINTR);
+                    }
+                    return;
+                }
+                AtomicInteger s1 = st;
+                waitForWriter(ino, () -> {
+                    if (s1.compareAndSet(OPEN_WAITING, OPEN_RUNNING)) {
+                        openForWrite(req, ino, flags, deadline, s1);
+                    }
+                }, deadline);
                 return;
             }
-            req.replyOpen(register(h), openFlagsFor(ino, null, true));
+            replyOpen(req, h, openFlagsFor(ino, null, true));
         } catch (Throwable t) {
             fail(req, t);
         }
@@ -793,6 +929,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 metadata.invalidate(path);
                 FileOutStream out = backend.createFile(path, CreateOptions.builder().overwrite(true).build());
                 h = FileHandle.sequential(fh, ino, this, out);
+                h.openStatus = out.initialStatus();
                 synchronized (ino) {
                     ino.sequentialWriter = h;
                 }
@@ -809,6 +946,12 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 }
                 metadata.invalidate(path);
                 h = FileHandle.random(fh, ino, this, raf);
+                try {
+                    h.openStatus = cachedStatus(path);
+                } catch (BackendException e) {
+                    h.release();
+                    throw e;
+                }
             } else if (trunc) {
                 throw Errors.fail(Errno.EBUSY, path + " is open for writing by another handle");
             } else {
@@ -833,7 +976,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         try {
             checkWritable();
             Inode p = inode(parent);
-            AlluxioPath path = child(table.path(p), name);
+            AlluxioPath path = child(dirPath(p), name);
             FileOutStream out;
             metadata.invalidateWithParent(path);
             try {
@@ -848,16 +991,24 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                     throw Errors.fail(Errno.EISDIR, "is a directory");
                 }
                 Inode c = table.lookup(p, name);
-                FileHandle h;
+                FileHandle h = null;
+                EntryOut eo;
                 try {
                     h = tryOpenForWrite(c, flags, false);
+                    eo = req.entry();
+                    eo.nodeid(c.nodeid).entryValidNanos(entryNs).attrValidNanos(attrNs);
+                    fillAttr(eo.attr(), c, freshStatus(path));
                 } catch (Throwable t) {
+                    if (h != null) {
+                        try {
+                            h.release();
+                        } catch (Throwable t2) {
+                            t.addSuppressed(t2);
+                        }
+                    }
                     table.forget(c.nodeid, 1);
                     throw t;
                 }
-                EntryOut eo = req.entry();
-                eo.nodeid(c.nodeid).entryValidNanos(entryNs).attrValidNanos(attrNs);
-                fillAttr(eo.attr(), c, freshStatus(path));
                 replyCreate(req, eo, c, h);
                 return;
             }
@@ -971,13 +1122,25 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     public void opendir(Request req, long nodeid, int flags) {
         try {
             Inode ino = inode(nodeid);
-            FileStatus st = statusOrThrow(table.path(ino));
-            if (!st.isDirectory()) {
-                throw Errors.fail(Errno.ENOTDIR, "not a directory");
+            AlluxioPath path = table.pathOrNull(ino);
+            // A removed directory (still someone's working directory) opens and lists empty.
+            if (path != null) {
+                FileStatus st = statusOrThrow(path);
+                if (!st.isDirectory()) {
+                    throw Errors.fail(Errno.ENOTDIR, "not a directory");
+                }
             }
             long fh = nextFh.getAndIncrement();
-            dirs.put(fh, new DirHandle(fh, ino, backend));
-            req.replyOpen(fh, 0);
+            DirHandle d = new DirHandle(fh, ino, backend);
+            dirs.put(fh, d);
+            if (!req.replyOpen(fh, 0)) {
+                // Interrupted or timed out: the kernel will never RELEASEDIR it.
+                if (dirs.remove(fh) != null) {
+                    synchronized (d) {
+                        d.close();
+                    }
+                }
+            }
         } catch (Throwable t) {
             fail(req, t);
         }
@@ -1043,7 +1206,11 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 return;
             }
         }
-        d.seek(table.path(dir), Math.max(0, offset - DirHandle.FIRST_ENTRY_COOKIE));
+        AlluxioPath dirPath = table.pathOrNull(dir);
+        if (dirPath == null) {
+            return; // removed: never list whatever took its name
+        }
+        d.seek(dirPath, Math.max(0, offset - DirHandle.FIRST_ENTRY_COOKIE));
         long v = metadata.version();
         while (true) {
             FileStatus st = d.next();
@@ -1128,7 +1295,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     public void access(Request req, long nodeid, int mask) {
         try {
             Inode ino = inode(nodeid);
-            statusOrThrow(table.path(ino));
+            statusOrThrow(dirPath(ino));
             if ((mask & W_OK) != 0 && options.readOnly()) {
                 throw Errors.fail(Errno.EROFS, "read-only mount");
             }

@@ -85,6 +85,7 @@ final class FileHandle {
         this.fs = fs;
         this.backend = fs.backend();
         this.mode = mode;
+        fs.inodes().pin(inode); // until release(): a FORGET overtaking RELEASE must not drop the write state
     }
 
     static FileHandle reader(long fh, Inode inode, AlluxioFuseFilesystem fs, FileInStream in) {
@@ -115,8 +116,39 @@ final class FileHandle {
         return mode;
     }
 
+    /**
+     * The file's path, for the operations that must reach it by name.
+     *
+     * @throws io.purefuse.session.FuseErrnoException ESTALE once the file was unlinked or
+     *     replaced: its old name may belong to another file, which must never be touched
+     */
     private AlluxioPath path() {
         return fs.inodes().path(inode);
+    }
+
+    /** Drops cached metadata of the file's (last) path; never fails. */
+    private void invalidateCache() {
+        fs.metadata().invalidate(fs.inodes().lastPath(inode));
+    }
+
+    /**
+     * The file's status as this handle sees it: the attributes seen at open with the length of
+     * the open stream (answers fstat of an unlinked or replaced file without touching its old
+     * name).
+     */
+    synchronized io.purefuse.backend.FileStatus status() throws BackendException {
+        io.purefuse.backend.FileStatus st = openStatus;
+        if (st == null || released) {
+            throw Errors.fail(Errno.ESTALE, "no status for " + this);
+        }
+        long len;
+        switch (mode) {
+            case READ -> len = reader.length();
+            case RANDOM -> len = raf.length();
+            case SEQUENTIAL -> len = out.position();
+            default -> len = baseSize;
+        }
+        return st.toBuilder().length(len).build();
     }
 
     /** Bytes written so far by a sequential stream, or -1 if this handle does not know the size. */
@@ -203,7 +235,7 @@ final class FileHandle {
             }
             if (mode == Mode.RANDOM) {
                 raf.write(offset, data.nioBuffer());
-                fs.metadata().invalidate(path());
+                invalidateCache();
                 req.replyWrite(len);
                 return;
             }
@@ -226,7 +258,7 @@ final class FileHandle {
             mode = Mode.SEQUENTIAL;
             inode.sequentialWriter = this;
         }
-        fs.metadata().invalidate(path());
+        invalidateCache();
     }
 
     private void park(Request req, long offset, ByteBuf data) {
@@ -299,7 +331,7 @@ final class FileHandle {
             }
             parked.remove(p.offset);
             parkedBytes -= p.data.length;
-            LOG.debug("write at {} of {} never became sequential: EOPNOTSUPP", p.offset, path());
+            LOG.debug("write at {} of {} never became sequential: EOPNOTSUPP", p.offset, fs.inodes().lastPath(inode));
             p.req.replyError(Errno.EOPNOTSUPP);
         }
     }
@@ -317,24 +349,38 @@ final class FileHandle {
     }
 
     /**
-     * SEQUENTIAL -> RANDOM: completes the stream (the file keeps what was written), reopens the
-     * file for random access and applies held writes. Monitor held.
+     * SEQUENTIAL -> RANDOM: opens the file for random access, then completes the stream (the
+     * file keeps what was written) and applies held writes. Monitor held. If the file cannot be
+     * opened (unlinked or replaced: ESTALE, store errors) nothing changes: the stream stays.
      */
     private void toRandom() throws BackendException {
         if (mode == Mode.RANDOM) {
             return;
         }
+        RandomAccessFileHandle r = backend.openForRandomWrite(path());
+        Throwable closeFailure = null;
         if (mode == Mode.SEQUENTIAL) {
             FileOutStream s = out;
-            out = null;
             try {
                 s.close();
+            } catch (Throwable t) {
+                // The stream did not complete cleanly: continue on the random-access handle
+                // (it sees what the store has) but report the failure to this caller.
+                closeFailure = t;
             } finally {
+                // The cache may hold a status loaded while the stream was being written (its
+                // length is stale: getattr used the stream position instead): drop it before
+                // the writer stops answering for the size.
+                invalidateCache();
+                out = null;
+                raf = r;
+                mode = Mode.RANDOM;
                 clearSequentialWriter();
             }
+        } else {
+            raf = r;
+            mode = Mode.RANDOM;
         }
-        raf = backend.openForRandomWrite(path());
-        mode = Mode.RANDOM;
         if (parked != null) {
             for (Iterator<Parked> it = parked.values().iterator(); it.hasNext(); ) {
                 Parked p = it.next();
@@ -349,7 +395,14 @@ final class FileHandle {
             }
             parkedBytes = 0;
         }
-        fs.metadata().invalidate(path());
+        invalidateCache();
+        if (closeFailure instanceof BackendException b) {
+            throw b;
+        } else if (closeFailure instanceof RuntimeException e) {
+            throw e;
+        } else if (closeFailure instanceof Error e) {
+            throw e;
+        }
     }
 
     /** Converts a sequential writer so that another handle may write too (random access on). */
@@ -406,7 +459,7 @@ final class FileHandle {
                     FileOutStream s = out;
                     out = backend.createFile(path(), CreateOptions.builder().overwrite(true).build());
                     s.close();
-                    fs.metadata().invalidate(path());
+                    invalidateCache();
                     return;
                 }
                 throw Errors.fail(Errno.EOPNOTSUPP, "truncate to " + size
@@ -417,7 +470,7 @@ final class FileHandle {
             }
             toRandom();
             raf.truncate(size);
-            fs.metadata().invalidate(path());
+            invalidateCache();
         }
     }
 
@@ -456,54 +509,86 @@ final class FileHandle {
         }
     }
 
-    /** RELEASE: completes a sequential file, closes everything. Idempotent. */
+    /**
+     * RELEASE: completes a sequential file, closes everything. Idempotent. Every step runs
+     * whatever the previous ones threw (the write count, the inode pin and parked writes must
+     * never leak); the first failure is rethrown at the end.
+     */
     void release() throws BackendException {
-        BackendException failure = null;
+        Throwable failure = null;
         synchronized (this) {
             if (released) {
                 return;
             }
-            released = true;
             if (parked != null && !parked.isEmpty()) {
                 if (fs.options().randomAccess()) {
                     try {
-                        released = false;
-                        toRandom();
-                    } catch (BackendException e) {
-                        failure = e;
-                        failParked(Errors.errno(e));
-                    } finally {
-                        released = true;
+                        toRandom(); // applies the held writes
+                    } catch (Throwable t) {
+                        failure = t;
                     }
-                } else {
-                    failParked(Errno.EOPNOTSUPP);
+                }
+                try {
+                    failParked(failure != null ? Errors.errno(failure) : Errno.EOPNOTSUPP);
+                } catch (Throwable t) {
+                    failure = first(failure, t);
+                }
+            }
+            released = true;
+            FileOutStream o = out;
+            if (o != null) {
+                try {
+                    o.close();
+                } catch (Throwable t) {
+                    failure = first(failure, t);
+                }
+                try {
+                    invalidateCache(); // before the writer stops answering for the size (see toRandom)
+                } catch (Throwable t) {
+                    failure = first(failure, t);
+                }
+            }
+            out = null;
+            failure = closeQuietly(raf, failure);
+            failure = closeQuietly(reader, failure);
+            boolean cleared = false;
+            synchronized (inode) {
+                if (writable) {
+                    inode.writeHandles--;
+                }
+                if (inode.sequentialWriter == this) {
+                    inode.sequentialWriter = null;
+                    cleared = true;
                 }
             }
             try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (BackendException e) {
-                failure = e;
-            } finally {
-                out = null;
-                clearSequentialWriter();
+                invalidateCache();
+            } catch (Throwable t) {
+                failure = first(failure, t);
             }
-            failure = closeQuietly(raf, failure);
-            failure = closeQuietly(reader, failure);
-            if (writable) {
-                synchronized (inode) {
-                    inode.writeHandles--;
+            fs.inodes().unpin(inode);
+            if (cleared) {
+                try {
+                    inode.runWriterWaiters(); // after writeHandles-- so a waiting opener sees the file free
+                } catch (Throwable t) {
+                    failure = first(failure, t);
                 }
-                fs.metadata().invalidate(path());
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (failure instanceof BackendException b) {
+            throw b;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
         }
     }
 
-    private static BackendException closeQuietly(AutoCloseable c, BackendException failure) {
+    private static Throwable first(Throwable a, Throwable b) {
+        return a != null ? a : b;
+    }
+
+    private static Throwable closeQuietly(AutoCloseable c, Throwable failure) {
         if (c == null) {
             return failure;
         }
@@ -511,7 +596,7 @@ final class FileHandle {
             c.close();
         } catch (BackendException e) {
             return failure == null ? e : failure;
-        } catch (Exception e) {
+        } catch (Throwable e) {
             LOG.debug("close failed", e);
         }
         return failure;

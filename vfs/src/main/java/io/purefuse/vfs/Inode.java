@@ -20,6 +20,8 @@ public final class Inode {
     long lookups;
     /** Inodes in the table whose parent is this one (they pin it). */
     int children;
+    /** Open handles using this inode (see {@link InodeTable#pin}). */
+    int pins;
     /** Unlinked or replaced: no longer reachable by name; keeps its last path for open handles. */
     boolean detached;
     /** Cached path and the table epoch it was computed in. */
@@ -70,6 +72,7 @@ public final class Inode {
 
     @Override
     public String toString() {
-        return "Inode[" + nodeid + " " + name + (detached ? " detached" : "") + " lookups=" + lookups + "]";
+        return "Inode[" + nodeid + " " + name + (detached ? " detached" : "") + " lookups=" + lookups
+                + (pins > 0 ? " pins=" + pins : "") + "]";
     }
 }

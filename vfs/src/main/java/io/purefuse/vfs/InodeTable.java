@@ -7,19 +7,22 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * nodeid &lt;-&gt; path for every inode the kernel knows.
+ * nodeid &lt;-&gt; path for every inode the kernel knows or an open handle uses.
  *
  * <p>The table is a tree: each inode stores its parent and its name, and paths are computed by
  * walking up (cached per inode, invalidated wholesale by an epoch that every directory rename
  * bumps). So renaming a directory is O(1) and every descendant the table knows follows it.
  *
- * <p>Lifetime: an inode lives while the kernel holds lookups on it or a child inode pins it; the
- * root (nodeid 1) lives forever. Nodeids come from a 64-bit counter and are never reused, so the
+ * <p>Lifetime: an inode lives while the kernel holds lookups on it, an open handle pins it
+ * ({@link #pin}; RELEASE is asynchronous, so a FORGET may overtake it) or a child inode pins it;
+ * the root (nodeid 1) lives forever. Nodeids come from a 64-bit counter and are never reused, so the
  * generation is always 0 (nodeid + generation is unique for the life of the mount, as FUSE
  * requires).
  *
- * <p>Unlink and replace detach an inode: it is no longer found by name but keeps its nodeid and
- * last path until the kernel forgets it (open handles keep working on it).
+ * <p>Unlink and replace detach an inode: it is no longer found by name but keeps its nodeid
+ * until the kernel forgets it. Its last path now names another file (or nothing), so
+ * {@link #path} refuses it (ESTALE): open handles keep working only through the streams they
+ * hold, never by re-resolving the name. {@link #lastPath} is for cache invalidation and logs.
  *
  * <p>All methods are thread safe (one monitor; every operation is a few map accesses).
  */
@@ -62,18 +65,54 @@ public final class InodeTable {
         return byId.size();
     }
 
-    /** The backend path of {@code inode} (its last path if detached). */
+    /**
+     * The backend path of {@code inode}.
+     *
+     * @throws io.purefuse.session.FuseErrnoException ESTALE if the inode (or a directory above
+     *     it) was unlinked or replaced: its old name may now belong to another file
+     */
     public synchronized AlluxioPath path(Inode inode) {
+        AlluxioPath p = pathLocked(inode);
+        if (p == null) {
+            throw Errors.fail(io.purefuse.wire.Errno.ESTALE, inode + " was unlinked or replaced");
+        }
+        return p;
+    }
+
+    /** The backend path of {@code inode}, or null if it (or a directory above it) is detached. */
+    public synchronized AlluxioPath pathOrNull(Inode inode) {
         return pathLocked(inode);
     }
 
+    /** Whether {@code inode} or a directory above it was unlinked or replaced. */
+    public synchronized boolean isDetached(Inode inode) {
+        return pathLocked(inode) == null;
+    }
+
+    /**
+     * The last path {@code inode} had, also if detached (for cache invalidation and messages;
+     * never to reach the file: the name may belong to another one now).
+     */
+    public synchronized AlluxioPath lastPath(Inode inode) {
+        AlluxioPath p = pathLocked(inode);
+        return p != null ? p : inode.path;
+    }
+
+    /** The path, or null if {@code inode} or an ancestor is detached. */
     private AlluxioPath pathLocked(Inode inode) {
-        if (inode.detached || inode.pathEpoch == epoch || inode == root) {
+        if (inode.detached) {
+            return null;
+        }
+        if (inode.pathEpoch == epoch || inode == root) {
             return inode.path;
         }
         AlluxioPath p;
         try {
-            p = pathLocked(inode.parent).child(inode.name);
+            AlluxioPath parent = pathLocked(inode.parent);
+            if (parent == null) {
+                return null;
+            }
+            p = parent.child(inode.name);
         } catch (InvalidPathException e) {
             // Names are validated before they enter the table.
             throw new IllegalStateException(e);
@@ -110,6 +149,28 @@ public final class InodeTable {
         return i;
     }
 
+    /**
+     * An open handle uses {@code inode}: keep it (and its write state) in the table even if the
+     * kernel forgets it before the handle's RELEASE is served. Undo with {@link #unpin}.
+     */
+    public synchronized void pin(Inode inode) {
+        inode.pins++;
+    }
+
+    /** A handle of {@code inode} was released. */
+    public synchronized void unpin(Inode inode) {
+        if (inode.pins > 0) {
+            inode.pins--;
+        }
+        if (inode.detached) {
+            if (inode.lookups == 0 && inode.children == 0 && inode.pins == 0) {
+                byId.remove(inode.nodeid);
+            }
+        } else {
+            maybeRemove(inode);
+        }
+    }
+
     /** The kernel dropped {@code n} lookups of {@code nodeid}. */
     public synchronized void forget(long nodeid, long n) {
         Inode i = byId.get(nodeid);
@@ -121,7 +182,7 @@ public final class InodeTable {
     }
 
     private void maybeRemove(Inode i) {
-        while (i != null && i != root && i.lookups == 0 && i.children == 0) {
+        while (i != null && i != root && i.lookups == 0 && i.children == 0 && i.pins == 0) {
             byId.remove(i.nodeid);
             Inode parent = i.parent;
             if (!i.detached) {
@@ -130,8 +191,8 @@ public final class InodeTable {
             if (parent == null) {
                 return;
             }
-            // Freeze the path before letting go of the parent.
-            pathLocked(i);
+            // Freeze the last path before letting go of the parent.
+            freezePath(i);
             i.detached = true;
             i.parent = null;
             parent.children--;
@@ -147,14 +208,24 @@ public final class InodeTable {
         }
     }
 
+    private void freezePath(Inode i) {
+        AlluxioPath p = pathLocked(i);
+        if (p != null) {
+            i.path = p;
+        }
+    }
+
     private void detach(Inode i) {
-        pathLocked(i);
+        freezePath(i);
         byName.remove(new Key(i.parent.nodeid, i.name));
         i.detached = true;
         Inode parent = i.parent;
         i.parent = null;
         parent.children--;
-        if (i.lookups == 0 && i.children == 0) {
+        if (i.children > 0) {
+            epoch++; // cached paths below i must be recomputed (and now fail)
+        }
+        if (i.lookups == 0 && i.children == 0 && i.pins == 0) {
             byId.remove(i.nodeid);
         }
         maybeRemove(parent);

@@ -133,6 +133,46 @@ class CliTest {
         assertThat(cli("list").out()).doesNotContain(mnt.toString());
     }
 
+    /**
+     * A pid file left behind may name a pid that now belongs to an unrelated process: unmount
+     * must neither wait for it nor SIGTERM it. Only a process whose command line names our main
+     * class and this mount point counts as the mount process.
+     */
+    @Test
+    void stalePidFileNamingAnotherProcessIsNeverSignalled() throws Exception {
+        Process unrelated = new ProcessBuilder("sleep", "60").start();
+        Process lookalike = null;
+        try (MountFixture f = MountFixture.start()) {
+            io.purefuse.vfs.cli.RuntimeFiles rf = io.purefuse.vfs.cli.RuntimeFiles.of(f.mnt);
+            rf = new io.purefuse.vfs.cli.RuntimeFiles(runtime, runtime.resolve(rf.log().getFileName()),
+                    runtime.resolve(rf.pid().getFileName()), rf.mountPoint());
+            rf.writePid(unrelated.pid());
+            assertThat(rf.livePid()).as("an unrelated live process").isEmpty();
+
+            lookalike = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)",
+                    AlluxioFuseCommand.class.getName(), "mount", "--foreground", f.mnt.toString()).start();
+            rf.writePid(lookalike.pid());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rf.livePid().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50); // until the child has exec'd
+            }
+            assertThat(rf.livePid()).as("a process running our command for this mount point")
+                    .hasValue(lookalike.pid());
+
+            rf.writePid(unrelated.pid());
+            Sh.Result u = cli("unmount", "--wait", "1s", f.mnt.toString());
+            assertThat(u.exit()).as(u.toString()).isZero();
+            assertThat(u.err()).doesNotContain("SIGTERM");
+            assertThat(unrelated.waitFor(2, TimeUnit.SECONDS)).as("the unrelated process was signalled").isFalse();
+            assertThat(unrelated.isAlive()).isTrue();
+        } finally {
+            unrelated.destroyForcibly();
+            if (lookalike != null) {
+                lookalike.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void sigtermUnmountsAndForegroundStaysAttached() throws Exception {
         Path mnt = base.resolve("mnt");

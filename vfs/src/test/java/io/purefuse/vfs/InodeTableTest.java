@@ -1,6 +1,7 @@
 package io.purefuse.vfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purefuse.backend.AlluxioPath;
 import org.junit.jupiter.api.Test;
@@ -56,13 +57,37 @@ class InodeTableTest {
         t.rename(t.root(), "a", t.root(), "b");
         assertThat(t.find(t.root(), "b")).isSameAs(a);
         assertThat(t.get(b.nodeid())).as("still known to the kernel").isSameAs(b);
-        assertThat(t.path(b).toString()).as("keeps its last path").isEqualTo("/base/b");
+        assertThat(t.lastPath(b).toString()).as("keeps its last path").isEqualTo("/base/b");
+        assertThat(t.pathOrNull(b)).as("but never resolves by it: /base/b is a's now").isNull();
+        assertThatThrownBy(() -> t.path(b)).isInstanceOf(io.purefuse.session.FuseErrnoException.class);
         t.forget(b.nodeid(), 1);
         assertThat(t.get(b.nodeid())).isNull();
         t.remove(t.root(), "b");
         assertThat(t.find(t.root(), "b")).isNull();
         assertThat(t.get(a.nodeid())).isSameAs(a);
         t.forget(a.nodeid(), 1);
+        assertThat(t.size()).isEqualTo(1);
+    }
+
+    @Test
+    void childrenOfARemovedDirectoryNeverResolve() throws Exception {
+        Inode d = t.lookup(t.root(), "d");
+        Inode f = t.lookup(d, "f");
+        assertThat(t.path(f).toString()).isEqualTo("/base/d/f");
+        t.remove(t.root(), "d");
+        assertThat(t.pathOrNull(f)).as("a new /base/d/f is another file").isNull();
+    }
+
+    @Test
+    void pinnedInodeSurvivesForgetUntilUnpinned() throws Exception {
+        Inode f = t.lookup(t.root(), "f");
+        t.pin(f);
+        t.forget(f.nodeid(), 1); // FORGET overtook the RELEASE of an open handle
+        assertThat(t.find(t.root(), "f")).as("a new lookup finds the inode with its write state").isSameAs(f);
+        assertThat(t.lookup(t.root(), "f")).isSameAs(f);
+        t.forget(f.nodeid(), 1);
+        t.unpin(f);
+        assertThat(t.get(f.nodeid())).isNull();
         assertThat(t.size()).isEqualTo(1);
     }
 

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * {@code -} and every byte outside {@code [A-Za-z0-9._]} (including {@code -} itself) as
  * {@code %XX}; so {@code /mnt/my-data} becomes {@code mnt-my%2Ddata}.
  */
-public record RuntimeFiles(Path dir, Path log, Path pid) {
+public record RuntimeFiles(Path dir, Path log, Path pid, Path mountPoint) {
     /** Overrides the directory (tests); otherwise XDG_RUNTIME_DIR or /tmp. */
     public static final String DIR_PROPERTY = "purefuse.runtime.dir";
 
@@ -29,8 +29,9 @@ public record RuntimeFiles(Path dir, Path log, Path pid) {
 
     public static RuntimeFiles of(Path mountPoint) {
         Path dir = baseDir();
-        String name = escape(mountPoint.toAbsolutePath().normalize().toString());
-        return new RuntimeFiles(dir, dir.resolve(name + ".log"), dir.resolve(name + ".pid"));
+        Path mp = mountPoint.toAbsolutePath().normalize();
+        String name = escape(mp.toString());
+        return new RuntimeFiles(dir, dir.resolve(name + ".log"), dir.resolve(name + ".pid"), mp);
     }
 
     static String escape(String absolute) {
@@ -63,13 +64,62 @@ public record RuntimeFiles(Path dir, Path log, Path pid) {
         }
     }
 
-    /** The pid from the pid file if that process is still alive. */
+    /**
+     * The pid from the pid file if that process is still alive and is our mount process for this
+     * mount point. A pid file left behind (crash, reboot) may name a pid that now belongs to an
+     * unrelated process, which must never be waited for or signalled: the process's command line
+     * ({@code /proc/PID/cmdline}) must name {@link AlluxioFuseCommand} and this mount point.
+     */
     public OptionalLong livePid() {
         OptionalLong p = readPid();
-        if (p.isPresent() && ProcessHandle.of(p.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
+        if (p.isPresent() && ProcessHandle.of(p.getAsLong()).map(ProcessHandle::isAlive).orElse(false)
+                && isOurMountProcess(p.getAsLong())) {
             return p;
         }
         return OptionalLong.empty();
+    }
+
+    /** Whether process {@code pidValue} runs {@link AlluxioFuseCommand} with this mount point as an argument. */
+    boolean isOurMountProcess(long pidValue) {
+        Path proc = Path.of("/proc", Long.toString(pidValue));
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(proc.resolve("cmdline"));
+        } catch (IOException e) {
+            return false;
+        }
+        String[] args = new String(raw, StandardCharsets.UTF_8).split("\0");
+        boolean mainClass = false;
+        for (String a : args) {
+            if (a.equals(AlluxioFuseCommand.class.getName())) {
+                mainClass = true;
+                break;
+            }
+        }
+        if (!mainClass) {
+            return false;
+        }
+        Path cwd = null;
+        try {
+            cwd = proc.resolve("cwd").toRealPath();
+        } catch (IOException | SecurityException e) {
+            // unreadable: only absolute arguments can match
+        }
+        for (String a : args) {
+            if (a.isEmpty() || a.startsWith("-")) {
+                continue;
+            }
+            try {
+                Path arg = Path.of(a);
+                Path abs = arg.isAbsolute() ? arg.normalize() : cwd != null ? cwd.resolve(arg).normalize() : null;
+                if (abs != null && abs.equals(mountPoint)) {
+                    return true;
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path
+            }
+        }
+        return false;
     }
 
     public void writePid(long pidValue) throws IOException {
