@@ -336,14 +336,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     private void replyCreate(Request req, EntryOut eo, Inode c, FileHandle h) {
         long fh = register(h);
         if (!req.replyCreate(eo, fh, openFlagsFor(c, null, true))) {
-            FileHandle gone = handles.remove(fh);
-            try {
-                if (gone != null) {
-                    gone.release();
-                }
-            } catch (Throwable t) {
-                LOG.warn("completing {} after an interrupted create failed: {}", gone, t.getMessage());
-            }
+            abandonHandle(fh);
             table.forget(c.nodeid, 1);
         }
     }
@@ -355,14 +348,19 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     private void replyOpen(Request req, FileHandle h, int openFlags) {
         long fh = register(h);
         if (!req.replyOpen(fh, openFlags)) {
-            FileHandle gone = handles.remove(fh);
-            try {
-                if (gone != null) {
-                    gone.release();
-                }
-            } catch (Throwable t) {
-                LOG.warn("closing {} after an interrupted open failed: {}", gone, t.getMessage());
+            abandonHandle(fh);
+        }
+    }
+
+    /** Releases a handle whose OPEN/CREATE reply never reached the kernel (no RELEASE will come). */
+    private void abandonHandle(long fh) {
+        FileHandle gone = handles.remove(fh);
+        try {
+            if (gone != null) {
+                gone.release();
             }
+        } catch (Throwable t) {
+            LOG.warn("releasing {} after an unanswered open failed: {}", gone, t.getMessage());
         }
     }
 
