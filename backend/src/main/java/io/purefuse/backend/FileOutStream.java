@@ -55,4 +55,36 @@ public interface FileOutStream extends AutoCloseable {
    * file) and the stream released. Idempotent; a no-op after {@link #close()}.
    */
   void cancel() throws BackendException;
+
+  /**
+   * Whether this stream can hand out the open file itself ({@link #sameFile()}): then reads of
+   * what was written and a switch to random access keep working after the file was unlinked or
+   * renamed, as an open descriptor does in POSIX. Remote stores answer false: they cannot read
+   * an incomplete file, and the VFS falls back to opening by path.
+   */
+  default boolean hasSameFileAccess() {
+    return false;
+  }
+
+  /**
+   * A reader of what this stream wrote so far, on the same open file (not reopened by path), so
+   * that a process can read back its own writes after unlinking the file (Python's
+   * {@code TemporaryFile} does). Valid while this stream is open; its close releases nothing.
+   *
+   * @throws UnsupportedException unless {@link #hasSameFileAccess()}
+   */
+  default FileInStream sameFileReader() throws BackendException {
+    throw new UnsupportedException(initialStatus().path().toString(), "no same-file access to a stream of this store");
+  }
+
+  /**
+   * Converts this stream into a random-access handle on the same open file (not reopened by
+   * path). Ownership of the open file moves to the handle: a later {@link #close()} of this
+   * stream only ends the stream's bookkeeping, and the handle's close releases the file.
+   *
+   * @throws UnsupportedException unless {@link #hasSameFileAccess()}
+   */
+  default RandomAccessFileHandle sameFile() throws BackendException {
+    throw new UnsupportedException(initialStatus().path().toString(), "no same-file access to a stream of this store");
+  }
 }

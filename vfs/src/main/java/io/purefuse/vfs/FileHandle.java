@@ -194,6 +194,11 @@ final class FileHandle {
             }
             if (mode == Mode.SEQUENTIAL) {
                 out.flush(); // make what was written readable
+                if (reader == null && out.hasSameFileAccess()) {
+                    // Read back own writes through the open file itself: works after an unlink
+                    // (Python's TemporaryFile: mkstemp, unlink, write, seek, read).
+                    reader = out.sameFileReader();
+                }
             }
             if (reader == null) {
                 reader = backend.openFile(path());
@@ -357,7 +362,11 @@ final class FileHandle {
         if (mode == Mode.RANDOM) {
             return;
         }
-        RandomAccessFileHandle r = backend.openForRandomWrite(path());
+        // A stream that can hand over its open file converts without touching the path, so an
+        // unlinked or renamed file keeps working through its descriptor, as in POSIX.
+        RandomAccessFileHandle r = mode == Mode.SEQUENTIAL && out.hasSameFileAccess()
+                ? out.sameFile()
+                : backend.openForRandomWrite(path());
         Throwable closeFailure = null;
         if (mode == Mode.SEQUENTIAL) {
             FileOutStream s = out;

@@ -156,7 +156,8 @@ class OpenFileLifecycleTest {
                     + "print('rclose', e(lambda: os.close(rfd)))\n"
                     + "print('f', open(p, 'rb').read())\n"
                     + "print('r', open(rp, 'rb').read())\n", f.mnt.toString());
-            assertThat(r.get("pwrite")).isIn("ok", "ESTALE");
+            // Through the old descriptor's own open file (POSIX), or refused: never the new file.
+            assertThat(r.get("pwrite")).isIn("2", "ESTALE");
             assertThat(r.get("f")).as("the replacing file").isEqualTo("b'NEWFILE-CONTENT'");
             assertThat(Files.readString(f.u("f"))).isEqualTo("NEWFILE-CONTENT");
             assertThat(r.get("rpwrite")).isEqualTo("2");
@@ -191,6 +192,33 @@ class OpenFileLifecycleTest {
             assertThat(r.get("close")).isEqualTo("ok");
             assertThat(r.get("other")).isEqualTo("b'OTHER FILE'");
             assertThat(Files.readString(f.u("tmpf"))).isEqualTo("OTHER FILE");
+        }
+    }
+
+    /**
+     * Python's TemporaryFile: O_TMPFILE is refused, so it falls back to mkstemp + unlink, then
+     * writes, seeks back and reads through the descriptor of a file that has no name any more.
+     * The reads go through the writer's own open file, never through the (gone) name.
+     */
+    @ParameterizedTest(name = "random access {0}")
+    @ValueSource(booleans = {false, true})
+    void pythonTemporaryFileRoundTrips(boolean randomAccess) throws Exception {
+        try (MountFixture f = MountFixture.start(o -> o.randomAccess(randomAccess))) {
+            Map<String, String> r = python(PY_HEAD
+                    + "import tempfile\n"
+                    + "data = bytes(range(256)) * 400\n"
+                    + "with tempfile.TemporaryFile(dir=sys.argv[1]) as t:\n"
+                    + "    t.write(data); t.flush(); t.seek(0)\n"
+                    + "    print('same', t.read() == data)\n"
+                    + "    if sys.argv[2] == 'true':\n"
+                    + "        t.seek(1000); t.write(b'XYZ'); t.flush(); t.seek(998)\n"
+                    + "        print('patched', t.read(7) == data[998:1000] + b'XYZ' + data[1003:1005])\n"
+                    + "    else:\n"
+                    + "        print('patched', True)\n"
+                    + "print('left', sorted(os.listdir(sys.argv[1])))\n", f.mnt.toString(), String.valueOf(randomAccess));
+            assertThat(r.get("same")).as("%s", r).isEqualTo("True");
+            assertThat(r.get("patched")).as("%s", r).isEqualTo("True");
+            assertThat(r.get("left")).isEqualTo("[]");
         }
     }
 

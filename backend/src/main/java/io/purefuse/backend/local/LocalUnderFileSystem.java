@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -104,8 +105,12 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
       Set.of(StandardOpenOption.READ, NOFOLLOW_LINKS);
   private static final Set<OpenOption> RW_OPTIONS =
       Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, NOFOLLOW_LINKS);
-  private static final Set<OpenOption> CREATE_NEW_OPTIONS =
-      Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW_LINKS);
+  // Writers open read-write where they may (a new file always may), so that the stream can be
+  // handed over as a random-access handle on the same open file (FileOutStream.sameFile).
+  private static final Set<OpenOption> CREATE_NEW_OPTIONS = Set.of(StandardOpenOption.READ,
+      StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW_LINKS);
+  private static final Set<OpenOption> TRUNCATE_RW_OPTIONS = Set.of(StandardOpenOption.READ,
+      StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW_LINKS);
   private static final Set<OpenOption> TRUNCATE_OPTIONS =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW_LINKS);
   private static final Set<OpenOption> WRITE_OPTIONS =
@@ -542,6 +547,7 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     try {
       FileChannel ch = null;
       boolean created = false;
+      boolean readable = true;
       for (int attempt = 0; ch == null; attempt++) {
         try {
           ch = FileChannel.open(local, CREATE_NEW_OPTIONS);
@@ -551,7 +557,12 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
             throw new AlreadyExistsException(path.toString(), "already exists", e);
           }
           try {
-            ch = FileChannel.open(local, TRUNCATE_OPTIONS);
+            try {
+              ch = FileChannel.open(local, TRUNCATE_RW_OPTIONS);
+            } catch (AccessDeniedException writeOnly) {
+              ch = FileChannel.open(local, TRUNCATE_OPTIONS);
+              readable = false;
+            }
           } catch (NoSuchFileException gone) {
             if (attempt > 3) {
               throw gone;
@@ -568,8 +579,8 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
         FileKey key = new FileKey(
             (Long) Files.getAttribute(local, "unix:dev", NOFOLLOW_LINKS), st.fileId());
         writing.merge(key, 1, Integer::sum);
-        ChannelHolder h = new ChannelHolder(ch, local, path.toString(), WRITE_OPTIONS, key);
-        return new LocalOutStream(h, local, path, key, st.toBuilder().completed(false).build());
+        ChannelHolder h = new ChannelHolder(ch, local, path.toString(), readable ? RW_OPTIONS : WRITE_OPTIONS, key);
+        return new LocalOutStream(h, local, path, key, st.toBuilder().completed(false).build(), readable);
       } catch (IOException | RuntimeException e) {
         ch.close();
         throw e;
@@ -615,16 +626,59 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     private final AlluxioPath path;
     private final FileKey key;
     private final FileStatus initial;
+    private final boolean readable;
     private volatile long position;
     /** 0 open, 1 closed, 2 cancelled. */
     private int state;
+    /** The open file was handed to a random-access handle ({@link #sameFile()}); close keeps it open. */
+    private boolean handedOver;
 
-    LocalOutStream(ChannelHolder h, Path local, AlluxioPath path, FileKey key, FileStatus initial) {
+    LocalOutStream(ChannelHolder h, Path local, AlluxioPath path, FileKey key, FileStatus initial, boolean readable) {
       this.h = h;
       this.local = local;
       this.path = path;
       this.key = key;
       this.initial = initial;
+      this.readable = readable;
+    }
+
+    @Override
+    public boolean hasSameFileAccess() {
+      return readable;
+    }
+
+    @Override
+    public FileInStream sameFileReader() throws BackendException {
+      if (!readable) {
+        throw new UnsupportedException(path.toString(), "the file was opened write-only");
+      }
+      LocalFileHandle view = new LocalFileHandle(h, path, false);
+      return new FileInStream() {
+        @Override
+        public int read(long offset, ByteBuffer dst) throws BackendException {
+          return view.read(offset, dst);
+        }
+
+        @Override
+        public long length() throws BackendException {
+          return view.length();
+        }
+
+        @Override
+        public void close() {
+          // a view: the stream (or the handle it is handed to) owns the open file
+        }
+      };
+    }
+
+    @Override
+    public synchronized RandomAccessFileHandle sameFile() throws BackendException {
+      checkOpen();
+      if (!readable) {
+        throw new UnsupportedException(path.toString(), "the file was opened write-only");
+      }
+      handedOver = true;
+      return new LocalFileHandle(h, path, true);
     }
 
     @Override
@@ -675,6 +729,9 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
       }
       state = 1;
       unregisterWriter(key);
+      if (handedOver) {
+        return; // the random-access handle owns the open file now
+      }
       try {
         h.close();
       } catch (IOException e) {
