@@ -106,12 +106,16 @@ class EtcdMembershipTest extends EtcdTestSupport {
     void etcdDownServesTheLastSetAndChangesFlowWhenItIsBack() throws Exception {
         WorkerInfo a = worker("127.0.0.2", 29999);
         WorkerInfo b = worker("127.0.0.3", 29999);
-        try (EtcdWorkerRegistration ra = EtcdWorkerRegistration.register(config(), a, Duration.ofSeconds(30));
+        Duration ttl = Duration.ofSeconds(8);
+        List<List<WorkerInfo>> seen = new CopyOnWriteArrayList<>();
+        try (EtcdWorkerRegistration ra = EtcdWorkerRegistration.register(config(), a, ttl);
              EtcdMembership m = EtcdMembership.start(config(), Duration.ofMillis(500))) {
             assertThat(m.liveWorkers()).containsExactly(a);
+            m.addListener(seen::add);
+            long lease = ra.leaseId();
             etcd.stop();
             awaitTrue("membership notices etcd is gone", WAIT, () -> !m.connected());
-            Thread.sleep(2_000); // several failed re-lists
+            Thread.sleep(2_000); // several failed re-lists and renewals
             long t0 = System.nanoTime();
             List<WorkerInfo> during = m.liveWorkers();
             long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
@@ -120,12 +124,18 @@ class EtcdMembershipTest extends EtcdTestSupport {
             assertThat(micros).isLessThan(1_000_000);
 
             etcd.start();
+            long back = System.nanoTime();
             awaitTrue("membership reconnects", WAIT, m::connected);
-            try (EtcdWorkerRegistration rb = EtcdWorkerRegistration.register(config(), b, Duration.ofSeconds(30))) {
+            System.out.printf("membership listed etcd again %d ms after it was healthy%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+            try (EtcdWorkerRegistration rb = EtcdWorkerRegistration.register(config(), b, ttl)) {
                 awaitTrue("b joins after the outage", WAIT, () -> m.liveWorkers().contains(b));
+                // Two TTLs after etcd came back: a is there only if its keep-alive resumed.
+                Thread.sleep(2 * ttl.toMillis());
                 assertThat(m.liveWorkers()).containsExactlyInAnyOrder(a, b);
-                // a's registration lived through the outage on its own lease.
-                assertThat(get(keys.livenessKey(a.identity())).getLease()).isEqualTo(ra.leaseId());
+                assertThat(seen).as("a never dropped out").allMatch(set -> set.contains(a));
+                assertThat(ra.leaseId()).as("same lease kept alive").isEqualTo(lease);
+                assertThat(get(keys.livenessKey(a.identity())).getLease()).isEqualTo(lease);
                 ra.close();
                 awaitTrue("a leaves after the outage", WAIT, () -> m.liveWorkers().equals(List.of(b)));
             }
