@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -23,8 +24,10 @@ final class EtcdClients {
    * retries), so the periodic loops above it decide when to try again.
    */
   static Client build(EtcdConfig etcd) {
+    // Normalized and checked here too, for configs built in code rather than from properties.
+    List<String> endpoints = MembershipProperties.parseEndpoints(String.join(",", etcd.endpoints()));
     return Client.builder()
-        .endpoints(etcd.endpoints().toArray(String[]::new))
+        .endpoints(endpoints.toArray(String[]::new))
         .connectTimeout(Duration.ofSeconds(2))
         .waitForReady(false)
         .retryMaxDuration(Duration.ofSeconds(2))

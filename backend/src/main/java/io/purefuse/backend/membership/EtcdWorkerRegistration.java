@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link EtcdWorkerRecord}.
  *
  * <p>A background thread renews the lease every third of its TTL. While etcd is unreachable it
- * keeps trying; when etcd answers again it renews the same lease if it is still alive, else it
- * grants a new lease and writes both keys again. It also puts the liveness key back if it has
- * gone while the lease lives. A worker restarted with the same identity simply overwrites its
+ * retries every second; when etcd answers again it renews the same lease if it is still alive,
+ * else it grants a new lease and writes both keys again. It also puts the liveness key back if
+ * it has gone while the lease lives. A worker restarted with the same identity simply overwrites its
  * keys (the old lease, when it expires, no longer owns the liveness key).
  */
 public final class EtcdWorkerRegistration implements AutoCloseable {
@@ -84,8 +84,7 @@ public final class EtcdWorkerRegistration implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted registering worker " + worker, e);
     }
-    long period = Math.max(200, ttlSeconds * 1000 / 3);
-    r.renewer.scheduleWithFixedDelay(r::renewQuietly, period, period, TimeUnit.MILLISECONDS);
+    r.renewer.schedule(r::renewRound, r.renewPeriodMillis(), TimeUnit.MILLISECONDS);
     LOG.info("registered worker {} in etcd {} (lease {} s)", worker, etcd.endpoints(), ttlSeconds);
     return r;
   }
@@ -140,10 +139,17 @@ public final class EtcdWorkerRegistration implements AutoCloseable {
     leaseId = id;
   }
 
-  private void renewQuietly() {
+  /** A third of the TTL, so two renewals may fail before the lease runs out. */
+  private long renewPeriodMillis() {
+    return Math.max(200, ttlSeconds * 1000 / 3);
+  }
+
+  /** One renewal, then the next: after a TTL/3 when it worked, within a second when it did not. */
+  private void renewRound() {
     if (closed.get()) {
       return;
     }
+    long next = renewPeriodMillis();
     try {
       renew();
       if (reportedUnreachable) {
@@ -152,11 +158,18 @@ public final class EtcdWorkerRegistration implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     } catch (Exception e) {
+      next = Math.min(next, 1000);
       if (!reportedUnreachable) {
         reportedUnreachable = true;
         LOG.warn("cannot renew etcd registration of worker {}, retrying: {}", worker, EtcdClients.describe(e));
       }
+    }
+    try {
+      renewer.schedule(this::renewRound, next, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing.
     }
   }
 

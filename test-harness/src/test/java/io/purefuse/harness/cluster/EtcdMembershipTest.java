@@ -158,8 +158,11 @@ class EtcdMembershipTest extends EtcdTestSupport {
             assertThat(get(keys.livenessKey(a.identity())).getLease()).isEqualTo(ra.leaseId());
 
             // The key disappears while the lease lives.
+            List<List<WorkerInfo>> seen = new CopyOnWriteArrayList<>();
+            m.addListener(seen::add);
             raw.getKVClient().delete(bytes(keys.livenessKey(a.identity()))).get(10, TimeUnit.SECONDS);
-            awaitTrue("a's key is written again", WAIT, () -> m.liveWorkers().contains(a));
+            awaitTrue("a drops out, then its key is written again", WAIT,
+                    () -> seen.contains(List.of()) && m.liveWorkers().contains(a));
             assertThat(get(keys.livenessKey(a.identity())).getLease()).isEqualTo(ra.leaseId());
         }
     }
@@ -200,11 +203,13 @@ class EtcdMembershipTest extends EtcdTestSupport {
     @Test
     void membershipsFromPropertiesWatchesEtcd() throws Exception {
         WorkerInfo a = worker("127.0.0.2", 29999);
-        Map<String, String> props = Map.of("alluxio.etcd.endpoints", etcd.endpoint(), "alluxio.cluster.name", "c2");
+        // A bare host:port means http.
+        Map<String, String> props = Map.of("alluxio.etcd.endpoints", "127.0.0.1:" + etcd.clientPort(), "alluxio.cluster.name", "c2");
         assertThat(Memberships.isConfigured(props)).isTrue();
         try (Membership m = Memberships.fromProperties(props);
              EtcdWorkerRegistration ra = EtcdWorkerRegistration.register(
-                     new io.purefuse.backend.membership.EtcdConfig(List.of(etcd.endpoint()), "c2"), a, Duration.ofSeconds(30))) {
+                     new io.purefuse.backend.membership.EtcdConfig(List.of("127.0.0.1:" + etcd.clientPort()), "c2"), a,
+                     Duration.ofSeconds(30))) {
             assertThat(m).isInstanceOf(EtcdMembership.class);
             awaitTrue("a joins cluster c2", WAIT, () -> m.liveWorkers().contains(a));
             assertThat(get("/ServiceDiscovery/c2/worker-" + a.identity().uuid())).isNotNull();
