@@ -239,4 +239,25 @@ class EtcdMembershipTest extends EtcdTestSupport {
             }
         }
     }
+
+    @Test
+    void closeStopsEveryThread() throws Exception {
+        java.util.function.Supplier<List<String>> ours = () -> Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("etcd-membership") || n.startsWith("etcd-registration"))
+                .toList();
+        int before = Thread.activeCount();
+        for (int i = 0; i < 3; i++) {
+            WorkerInfo a = worker("127.0.0.2", 29999);
+            try (EtcdWorkerRegistration ra = EtcdWorkerRegistration.register(config(), a, Duration.ofSeconds(30));
+                 EtcdMembership m = EtcdMembership.start(config())) {
+                assertThat(m.liveWorkers()).containsExactly(a);
+                assertThat(ours.get()).isNotEmpty();
+            }
+        }
+        awaitTrue("our threads end", WAIT, () -> ours.get().isEmpty());
+        // jetcd's own (vert.x, grpc) threads end with the clients too; allow a few pooled ones.
+        awaitTrue("thread count returns near " + before, WAIT, () -> Thread.activeCount() <= before + 4);
+        System.out.printf("threads: %d before, %d after three register/watch/close rounds%n", before, Thread.activeCount());
+    }
 }
