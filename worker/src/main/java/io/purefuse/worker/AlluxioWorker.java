@@ -98,8 +98,7 @@ public final class AlluxioWorker implements AutoCloseable {
           : PageCache.inMemory(config.cacheBytes(), config.pageSize());
       reads = Executors.newCachedThreadPool(daemonThreads("worker-read-"));
       UfsFiles files = new UfsFiles(ufs, new UfsPathMapper(config.ufsRoot(), ufs.root()), cache);
-      BlockWorkerService blockWorker = new BlockWorkerService(files, reads,
-          Math.max(config.readWindowBytes(), 1 << 20));
+      BlockWorkerService blockWorker = new BlockWorkerService(files, reads, config.readWindowBytes());
       AuthenticatedChannels channels = new AuthenticatedChannels();
       NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.rpcPort()))
           .maxInboundMessageSize(64 << 20)

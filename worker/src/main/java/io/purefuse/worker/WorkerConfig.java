@@ -56,6 +56,9 @@ public record WorkerConfig(Path ufsRoot, String host, int rpcPort, Path cacheDir
     if (cacheBytes < pageSize) {
       throw new IllegalArgumentException("cache size " + cacheBytes + " is smaller than one page (" + pageSize + ")");
     }
+    if (readWindowBytes <= 0) {
+      throw new IllegalArgumentException(READER_BUFFER + " must be positive");
+    }
     if (pagesOnDisk && cacheDir == null) {
       throw new IllegalArgumentException("a LOCAL page store needs a cache directory (--cache-dir)");
     }

@@ -140,7 +140,7 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
       opened = true;
     }
     while (pos < end && !cancelled && !clientDone) {
-      if (pos - received >= windowBytes || !out.isReady()) {
+      if (pos - received >= Math.max(windowBytes, chunk) || !out.isReady()) {
         return; // an ack or the ready handler schedules the next step
       }
       int n = (int) Math.min(chunk, end - pos);
