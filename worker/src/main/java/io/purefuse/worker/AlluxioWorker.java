@@ -50,12 +50,13 @@ public final class AlluxioWorker implements AutoCloseable {
   private final IdentityStore identityStore;
   private final WorkerIdentity identity;
   private final AuthenticatedChannels channels;
+  private final SaslAuthenticationService sasl;
   private volatile EtcdWorkerRegistration registration;
   private boolean closed;
 
   private AlluxioWorker(WorkerConfig config, Server server, PageCache cache, LocalUnderFileSystem ufs,
       BlockWorkerService blockWorker, ExecutorService readExecutor, IdentityStore identityStore,
-      WorkerIdentity identity, AuthenticatedChannels channels) {
+      WorkerIdentity identity, AuthenticatedChannels channels, SaslAuthenticationService sasl) {
     this.config = config;
     this.server = server;
     this.cache = cache;
@@ -65,6 +66,7 @@ public final class AlluxioWorker implements AutoCloseable {
     this.identityStore = identityStore;
     this.identity = identity;
     this.channels = channels;
+    this.sasl = sasl;
   }
 
   /**
@@ -100,16 +102,17 @@ public final class AlluxioWorker implements AutoCloseable {
       UfsFiles files = new UfsFiles(ufs, new UfsPathMapper(config.ufsRoot(), ufs.root()), cache);
       BlockWorkerService blockWorker = new BlockWorkerService(files, reads, config.readWindowBytes());
       AuthenticatedChannels channels = new AuthenticatedChannels();
+      SaslAuthenticationService sasl = new SaslAuthenticationService(channels);
       NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.rpcPort()))
           .maxInboundMessageSize(64 << 20)
-          .addService(new SaslAuthenticationService(channels));
+          .addService(sasl);
       if (config.authType() == AuthType.SIMPLE) {
         b.addService(ServerInterceptors.intercept(blockWorker, new ChannelAuthInterceptor(channels)));
       } else {
         b.addService(blockWorker);
       }
       server = b.build().start();
-      AlluxioWorker w = new AlluxioWorker(config, server, cache, ufs, blockWorker, reads, ids, identity, channels);
+      AlluxioWorker w = new AlluxioWorker(config, server, cache, ufs, blockWorker, reads, ids, identity, channels, sasl);
       LOG.info("worker {} serving {} on {}:{} ({}, cache {})", identity, ufs.root(), config.host(), w.port(),
           config.authType(), cache.describe());
       if (!config.etcdEndpoints().isEmpty()) {
@@ -207,6 +210,9 @@ public final class AlluxioWorker implements AutoCloseable {
       }
     }
     server.shutdown();
+    // Clients keep their login streams open for the channel's life: end them, or shutdown
+    // would wait for its timeout.
+    sasl.revokeAll();
     try {
       if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
         server.shutdownNow();

@@ -99,6 +99,21 @@ class AuthenticationTest {
     }
   }
 
+  /** Shutdown ends open logins instead of waiting for clients to drop them. */
+  @Test
+  void closeRevokesOpenLoginsPromptly() throws Exception {
+    Path ufs = Files.createDirectories(tmp.resolve("ufs")).toRealPath();
+    AlluxioWorker w = TestWorker.start(ufs, null);
+    try (WorkerClient c = WorkerClient.loggedIn(w.port(), "frank")) {
+      long t0 = System.nanoTime();
+      w.close();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("close() took").isLessThan(5000);
+      c.revoked.get(10, TimeUnit.SECONDS);
+    } finally {
+      w.close();
+    }
+  }
+
   @Test
   void nosaslServesWithoutLogin() throws Exception {
     Path ufs = Files.createDirectories(tmp.resolve("ufs")).toRealPath();

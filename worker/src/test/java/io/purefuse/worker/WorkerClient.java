@@ -30,6 +30,8 @@ final class WorkerClient implements AutoCloseable {
   final UUID channelId = UUID.randomUUID();
   private final Channel withId;
   private StreamObserver<SaslMessage> authStream;
+  /** Completed when the worker ends the login stream. */
+  final CompletableFuture<Void> revoked = new CompletableFuture<>();
 
   private WorkerClient(ManagedChannel channel) {
     this.channel = channel;
@@ -68,6 +70,7 @@ final class WorkerClient implements AutoCloseable {
       @Override
       public void onCompleted() {
         answer.completeExceptionally(new IllegalStateException("authentication stream closed by the worker"));
+        revoked.complete(null);
       }
     });
     authStream.onNext(SaslMessage.newBuilder()

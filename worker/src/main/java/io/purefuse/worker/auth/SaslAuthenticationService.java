@@ -7,7 +7,9 @@ import alluxio.grpc.SaslMessageType;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ public final class SaslAuthenticationService extends SaslAuthenticationServiceGr
   private static final Logger LOG = LoggerFactory.getLogger(SaslAuthenticationService.class);
 
   private final AuthenticatedChannels channels;
+  /** Open authentication streams, so that shutdown can end them (clients keep them open). */
+  private final Set<Runnable> revokers = ConcurrentHashMap.newKeySet();
 
   public SaslAuthenticationService(AuthenticatedChannels channels) {
     this.channels = channels;
@@ -30,9 +34,27 @@ public final class SaslAuthenticationService extends SaslAuthenticationServiceGr
 
   @Override
   public StreamObserver<SaslMessage> authenticate(StreamObserver<SaslMessage> responses) {
-    return new StreamObserver<>() {
+    StreamObserver<SaslMessage> driver = new StreamObserver<>() {
       private UUID channelId;
       private boolean done;
+      private final Runnable revoker = this::revoke;
+
+      {
+        revokers.add(revoker);
+      }
+
+      /** The server ends the login (shutdown): the client sees its channel revoked. */
+      private synchronized void revoke() {
+        if (!done) {
+          done = true;
+          unregister();
+          try {
+            responses.onCompleted();
+          } catch (RuntimeException e) {
+            // already cancelled by the client
+          }
+        }
+      }
 
       @Override
       public synchronized void onNext(SaslMessage m) {
@@ -78,6 +100,7 @@ public final class SaslAuthenticationService extends SaslAuthenticationServiceGr
       }
 
       private void unregister() {
+        revokers.remove(revoker);
         if (channelId != null) {
           channels.unregister(channelId);
         }
@@ -98,6 +121,14 @@ public final class SaslAuthenticationService extends SaslAuthenticationServiceGr
         }
       }
     };
+    return driver;
+  }
+
+  /** Ends every open login (shutdown: these streams would otherwise hold the server open). */
+  public void revokeAll() {
+    for (Runnable r : revokers.toArray(new Runnable[0])) {
+      r.run();
+    }
   }
 
   /**

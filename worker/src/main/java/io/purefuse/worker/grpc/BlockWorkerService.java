@@ -347,12 +347,18 @@ public final class BlockWorkerService extends BlockWorkerGrpc.BlockWorkerImplBas
       return cancelled;
     }
 
+    /**
+     * Waits for the transport. gRPC delivers onReady through the same serialized executor that
+     * runs this handler, so the handler cannot rely on it while blocked: it polls
+     * {@code isReady()} (a live transport check) at a short interval instead.
+     */
     synchronized void await() throws InterruptedException {
       while (!out.isReady()) {
-        if (cancelled) {
+        if (cancelled || out.isCancelled()) {
+          cancelled = true;
           throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
         }
-        wait(1000);
+        wait(5);
       }
     }
   }
