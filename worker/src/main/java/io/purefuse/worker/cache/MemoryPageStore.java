@@ -8,11 +8,15 @@ import java.util.Arrays;
 final class MemoryPageStore implements PageStore {
   @Override
   public CachedPage store(FileEntry owner, long index, byte[] data, int len) {
-    byte[] kept = len == data.length ? data : Arrays.copyOf(data, len);
+    return view(owner, index, len == data.length ? data : Arrays.copyOf(data, len), len);
+  }
+
+  /** A page over {@code data}, which nobody may write again. */
+  static CachedPage view(FileEntry owner, long index, byte[] data, int len) {
     return new CachedPage(owner, index, len) {
       @Override
       ByteString slice(int off, int n) {
-        return UnsafeByteOperations.unsafeWrap(kept, off, n);
+        return UnsafeByteOperations.unsafeWrap(data, off, n);
       }
 
       @Override

@@ -197,9 +197,11 @@ public final class PageCache implements AutoCloseable {
       if (f == null) {
         misses.increment();
         try {
-          CachedPage page = load(entry, index, source);
+          byte[][] loaded = new byte[1][];
+          CachedPage page = load(entry, index, source, loaded);
           mine.complete(page);
-          return page;
+          // The loader reads from the bytes it just loaded, not back from the store.
+          return MemoryPageStore.view(entry, index, loaded[0], page.length);
         } catch (IOException | RuntimeException e) {
           mine.completeExceptionally(e);
           throw e;
@@ -210,7 +212,7 @@ public final class PageCache implements AutoCloseable {
     return await(f);
   }
 
-  private CachedPage load(FileEntry entry, long index, PageSource source) throws IOException {
+  private CachedPage load(FileEntry entry, long index, PageSource source, byte[][] loaded) throws IOException {
     long start = index * pageSize;
     int len = (int) Math.min(pageSize, entry.version.length() - start);
     byte[] buf = new byte[len];
@@ -221,6 +223,7 @@ public final class PageCache implements AutoCloseable {
     }
     CachedPage page = store.store(entry, index, buf, len);
     entry.added(index, len);
+    loaded[0] = buf;
     return page;
   }
 
