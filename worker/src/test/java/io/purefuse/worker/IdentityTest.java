@@ -51,6 +51,43 @@ class IdentityTest {
   }
 
   @Test
+  void workersOnLoopbackAliasesServeOnlyTheirAddress() throws Exception {
+    Path ufs = Files.createDirectories(tmp.resolve("ufs")).toRealPath();
+    WorkerConfig base = TestWorker.config(ufs, null, 16 << 20, 1 << 20, io.purefuse.worker.auth.AuthType.SIMPLE);
+    try (AlluxioWorker a = AlluxioWorker.start(withHost(base, "127.0.0.2", tmp.resolve("a")));
+        AlluxioWorker b = AlluxioWorker.start(withHost(base, "127.0.0.3", tmp.resolve("b")))) {
+      assertThat(a.address().host()).isEqualTo("127.0.0.2");
+      assertThat(a.identity()).isNotEqualTo(b.identity());
+      for (AlluxioWorker w : new AlluxioWorker[] {a, b}) {
+        WorkerClient c = WorkerClient.connect(w.host(), w.port());
+        try {
+          c.login("gina");
+          assertThat(c.blocking().exists(alluxio.grpc.ExistsPRequest.newBuilder().setPath(ufs.toString()).build())
+              .getExists()).isTrue();
+        } finally {
+          c.close();
+        }
+      }
+      // Bound to its alias only: the same port on 127.0.0.1 is not this worker.
+      WorkerClient other = WorkerClient.connect("127.0.0.1", a.port());
+      try {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> other.blocking()
+            .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+            .exists(alluxio.grpc.ExistsPRequest.newBuilder().setPath(ufs.toString()).build()));
+        assertThat(t).isInstanceOf(io.grpc.StatusRuntimeException.class);
+        assertThat(((io.grpc.StatusRuntimeException) t).getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  private static WorkerConfig withHost(WorkerConfig c, String host, Path cacheDir) {
+    return new WorkerConfig(c.ufsRoot(), host, 0, cacheDir, true, c.cacheBytes(), c.pageSize(), c.etcdEndpoints(),
+        c.clusterName(), c.authType(), c.leaseTtl(), c.readWindowBytes());
+  }
+
+  @Test
   void aCorruptIdentityFileIsAClearError() throws Exception {
     Path ufs = Files.createDirectories(tmp.resolve("ufs"));
     Path cache = Files.createDirectories(tmp.resolve("cache"));

@@ -42,7 +42,11 @@ final class WorkerClient implements AutoCloseable {
 
   /** A channel to the worker, not logged in. */
   static WorkerClient connect(int port) {
-    return new WorkerClient(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+    return connect("127.0.0.1", port);
+  }
+
+  static WorkerClient connect(String host, int port) {
+    return new WorkerClient(NettyChannelBuilder.forAddress(host, port).usePlaintext()
         .maxInboundMessageSize(8 << 20).build());
   }
 
