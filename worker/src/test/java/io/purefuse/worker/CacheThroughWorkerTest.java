@@ -76,6 +76,9 @@ class CacheThroughWorkerTest {
     Files.write(f, v2);
     Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000));
     assertThat(percent("/f")).isZero();
+    // GetStatus saw the change: the stale pages are gone already.
+    assertThat(worker.stats().invalidations()).isEqualTo(2);
+    assertThat(worker.stats().cachedBytes()).isZero();
     assertThat(read("/f", v2.length)).isEqualTo(v2);
     long invalidated = worker.stats().invalidations();
     assertThat(invalidated).isEqualTo(2);

@@ -301,12 +301,24 @@ public final class PageCache implements AutoCloseable {
     return e == null || !e.version.equals(version) ? 0 : e.bytes.get();
   }
 
-  /** Percentage (0-100) of {@code file} at {@code version} that is cached; 100 for empty files. */
+  /**
+   * Percentage (0-100) of {@code file} at {@code version} (its current version: the caller just
+   * read it from the under-store) that is cached; 100 for empty files. Pages of any other
+   * version are dropped now.
+   */
   public int cachedPercentage(String file, FileVersion version) {
+    FileEntry e = files.get(file);
+    if (e != null && !e.version.equals(version)) {
+      if (files.remove(file, e)) {
+        dropPages(e);
+      }
+      e = null;
+    }
     if (version.length() <= 0) {
       return 100;
     }
-    return (int) Math.min(100, cachedBytes(file, version) * 100 / version.length());
+    long bytes = e == null ? 0 : e.bytes.get();
+    return (int) Math.min(100, bytes * 100 / version.length());
   }
 
   /** Drops every cached page of {@code file}. */
