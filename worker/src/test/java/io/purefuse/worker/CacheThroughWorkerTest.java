@@ -56,12 +56,14 @@ class CacheThroughWorkerTest {
     Files.write(ufs.resolve("f"), data);
     assertThat(percent("/f")).isZero();
     assertThat(read("/f", data.length)).isEqualTo(data);
+    // Each page read once from the under-store (by the sender or its read-ahead).
     assertThat(worker.stats().misses()).isEqualTo(4);
     assertThat(worker.stats().ufsBytesRead()).isEqualTo(data.length);
     assertThat(percent("/f")).isEqualTo(100);
+    long hits = worker.stats().hits();
     assertThat(read("/f", data.length)).isEqualTo(data);
     assertThat(worker.stats().misses()).isEqualTo(4);
-    assertThat(worker.stats().hits()).isEqualTo(4);
+    assertThat(worker.stats().hits()).isGreaterThanOrEqualTo(hits + 4);
     assertThat(worker.stats().ufsBytesRead()).isEqualTo(data.length);
   }
 

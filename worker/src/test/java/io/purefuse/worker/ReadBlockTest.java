@@ -136,6 +136,29 @@ class ReadBlockTest {
     s.onCompleted();
   }
 
+  /** While the sender waits for acks, the pages of the window ahead are read into the cache. */
+  @Test
+  void readAheadLoadsTheWindowAhead() throws Exception {
+    BlockingQueue<Object> q = new LinkedBlockingQueue<>();
+    StreamObserver<ReadRequest> s = Reads.open(client, q);
+    ReadRequest req = Reads.request(root + "/f", data.length, 0, data.length, PAGE, false);
+    s.onNext(req);
+    long sent = 0;
+    while (sent < WINDOW) {
+      Object o = q.poll(10, TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(ReadResponse.class);
+      sent += ((ReadResponse) o).getChunk().getData().size();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (worker.stats().cachedBytes() <= sent && System.nanoTime() < deadline) {
+      s.onNext(req.toBuilder().setOffsetReceived(0).build()); // no progress: only a nudge
+      Thread.sleep(50);
+    }
+    assertThat(worker.stats().cachedBytes()).as("cached beyond the %d bytes sent", sent).isGreaterThan(sent);
+    assertThat(q.poll(200, TimeUnit.MILLISECONDS)).as("nothing more sent without acks").isNull();
+    s.onCompleted();
+  }
+
   /** A client that half-closes before the end (it seeks away) ends the stream. */
   @Test
   void earlyHalfCloseEndsTheStream() throws Exception {

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * half-closes early ends the stream (the rest is not sent).
  *
  * <p>Work runs on an executor, never on gRPC's callback thread, and is serialized per stream.
+ * While chunks go out, the pages of the window ahead are loaded into the cache by one
+ * background task per stream (with its own under-store handle), so under-store reads overlap
+ * with sending; the sender then finds them cached or waits for that one load.
  */
 final class ReadBlockStream implements StreamObserver<ReadRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadBlockStream.class);
@@ -42,6 +45,8 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
   private final Executor executor;
   private final long windowBytes;
   private final AtomicInteger wip = new AtomicInteger();
+  /** A read-ahead task is running (at most one per stream). */
+  private final java.util.concurrent.atomic.AtomicBoolean prefetching = new java.util.concurrent.atomic.AtomicBoolean();
 
   private volatile ReadRequest first;
   private volatile long received;
@@ -59,6 +64,8 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
   private long end;
   private int chunk;
   private boolean noCache;
+  /** Block offset up to which read-ahead has been requested. */
+  private long prefetchedTo;
 
   ReadBlockStream(UfsFiles files, StreamObserver<ReadResponse> responses, Executor executor, long windowBytes) {
     this.files = files;
@@ -140,6 +147,7 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
       opened = true;
     }
     while (pos < end && !cancelled && !clientDone) {
+      prefetch();
       if (pos - received >= Math.max(windowBytes, chunk) || !out.isReady()) {
         return; // an ack or the ready handler schedules the next step
       }
@@ -154,6 +162,36 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
     }
     if (pos >= end || clientDone || cancelled) {
       finish(null);
+    }
+  }
+
+  /** Starts loading the pages of {@code [pos + chunk, pos + window)} unless already asked for. */
+  private void prefetch() {
+    if (noCache) {
+      return;
+    }
+    long from = Math.max(prefetchedTo, pos + chunk);
+    long to = Math.min(end, pos + Math.max(windowBytes, chunk));
+    if (from >= to || !prefetching.compareAndSet(false, true)) {
+      return;
+    }
+    prefetchedTo = to;
+    UfsPath f = file;
+    FileVersion v = version;
+    long start = blockStart;
+    try {
+      executor.execute(() -> {
+        try (UfsFiles.LazySource src = files.source(f)) {
+          files.cache.load(f.cacheKey(), v, start + from, to - from, src);
+        } catch (Throwable t) {
+          // Read-ahead only: the sender loads (and reports) what is missing itself.
+          LOG.debug("read-ahead of {} failed: {}", f.ufsPath(), t.toString());
+        } finally {
+          prefetching.set(false);
+        }
+      });
+    } catch (RuntimeException e) {
+      prefetching.set(false);
     }
   }
 
