@@ -105,6 +105,10 @@ public final class AlluxioWorker implements AutoCloseable {
       SaslAuthenticationService sasl = new SaslAuthenticationService(channels);
       NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.rpcPort()))
           .maxInboundMessageSize(64 << 20)
+          // Clients keep channels (and login streams) open for long and may ping to keep them
+          // alive; gRPC's default (a ping per 5 min at most) would cut them off.
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
           .addService(sasl);
       if (config.authType() == AuthType.SIMPLE) {
         b.addService(ServerInterceptors.intercept(blockWorker, new ChannelAuthInterceptor(channels)));
