@@ -136,6 +136,29 @@ class ReadBlockTest {
     s.onCompleted();
   }
 
+  /** A client acking byte counts instead of offsets still gets the whole range (no stall). */
+  @Test
+  void byteCountAcksDoNotStall() throws Exception {
+    BlockingQueue<Object> q = new LinkedBlockingQueue<>();
+    StreamObserver<ReadRequest> s = Reads.open(client, q);
+    long offset = 600_000; // beyond the window
+    int chunk = 32 << 10;
+    ReadRequest req = Reads.request(root + "/f", data.length, offset, data.length - offset, chunk, false);
+    s.onNext(req);
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    while (true) {
+      Object o = q.poll(20, TimeUnit.SECONDS);
+      assertThat(o).as("stalled after %d bytes", got.size()).isNotNull();
+      if (o == Reads.DONE) {
+        break;
+      }
+      ((ReadResponse) o).getChunk().getData().writeTo(got);
+      s.onNext(req.toBuilder().setOffsetReceived(got.size()).build());
+    }
+    s.onCompleted();
+    assertThat(got.toByteArray()).isEqualTo(Arrays.copyOfRange(data, (int) offset, data.length));
+  }
+
   /** While the sender waits for acks, the pages of the window ahead are read into the cache. */
   @Test
   void readAheadLoadsTheWindowAhead() throws Exception {

@@ -50,6 +50,8 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
 
   private volatile ReadRequest first;
   private volatile long received;
+  /** The client acks bytes received rather than absolute offsets (gRPC callbacks only). */
+  private boolean relativeAcks;
   private volatile boolean clientDone;
   private volatile boolean cancelled;
 
@@ -85,8 +87,18 @@ final class ReadBlockStream implements StreamObserver<ReadRequest> {
       received = r.getOffset();
       first = r;
     } else if (r.hasOffsetReceived()) {
-      if (r.getOffsetReceived() > received) {
-        received = r.getOffsetReceived();
+      long v = r.getOffsetReceived();
+      long start = first.getOffset();
+      // Alluxio's client acks absolute offsets (>= the request offset). A value below the
+      // request offset can only be a count of bytes received: read this stream's acks that way
+      // from then on, rather than stall it. (Counts seen before that point under-estimate
+      // progress by at most the offset, which is then below one chunk: no stall either.)
+      if (relativeAcks || v < start) {
+        relativeAcks = true;
+        v = start + v;
+      }
+      if (v > received) {
+        received = v;
       }
     }
     schedule();
