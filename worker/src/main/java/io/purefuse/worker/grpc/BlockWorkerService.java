@@ -105,7 +105,7 @@ public final class BlockWorkerService extends BlockWorkerGrpc.BlockWorkerImplBas
   }
 
   private FileInfo info(UfsPath p, FileStatus st) {
-    return FileInfos.of(st, p.ufsPath(), files.cachedPercentage(p, st), files.cache.pageSize());
+    return FileInfos.of(st, p.ufsPath(), files.cachedPercentage(p, st), FileInfos.BLOCK_SIZE);
   }
 
   @Override

@@ -7,12 +7,19 @@ import io.purefuse.backend.FileStatus;
 
 /** Builds Alluxio {@link FileInfo} answers from under-store statuses, as a 3.x worker fills them. */
 final class FileInfos {
+  /**
+   * The block size reported for every file: Alluxio's default
+   * ({@code alluxio.user.block.size.bytes.default}, 64 MiB), as a stock worker reports for a
+   * local UFS. Reads name their range explicitly, so nothing here depends on it.
+   */
+  static final long BLOCK_SIZE = 64L << 20;
+
   private FileInfos() {}
 
   /**
    * @param ufsPath the entry's full UFS path (as the client spells the root)
    * @param cachedPercent share of the file in the page cache (0-100)
-   * @param blockSize the page size (Alluxio reports a block size; pages are our unit)
+   * @param blockSize the block size to report
    */
   static FileInfo of(FileStatus st, String ufsPath, int cachedPercent, long blockSize) {
     FileInfo.Builder b = FileInfo.newBuilder()
