@@ -93,7 +93,9 @@ public final class AlluxioWorker implements AutoCloseable {
         identity = ids.identity();
       } else {
         identity = WorkerIdentity.random();
-        LOG.warn("no cache directory: pages are kept in memory and the identity {} lasts only this run", identity);
+        LOG.warn("no cache directory: pages are kept in memory and the identity {} lasts only this run{}", identity,
+            config.etcdEndpoints().isEmpty() ? ""
+                : " (each restart joins etcd as a new worker: give --cache-dir to keep the ring place)");
       }
       cache = config.pagesOnDisk()
           ? PageCache.onDisk(config.cacheDir(), config.cacheBytes(), config.pageSize())
