@@ -99,27 +99,24 @@ class ReadBlockTest {
     ReadRequest req = Reads.request(root + "/f", data.length, offset, data.length - offset, chunk, false);
     s.onNext(req);
     long got = 0;
-    // Take what arrives without acknowledging anything.
-    while (true) {
-      Object o = q.poll(2, TimeUnit.SECONDS);
-      if (o == null) {
-        break;
-      }
-      assertThat(o).isInstanceOf(ReadResponse.class);
+    // Without any ack, exactly the window arrives, then nothing more.
+    while (got < WINDOW) {
+      Object o = q.poll(30, TimeUnit.SECONDS);
+      assertThat(o).as("after %d bytes", got).isInstanceOf(ReadResponse.class);
       got += ((ReadResponse) o).getChunk().getData().size();
     }
     assertThat(got).as("bytes sent without any ack").isEqualTo(WINDOW);
+    assertThat(q.poll(1, TimeUnit.SECONDS)).as("more than the window without acks").isNull();
     // An ack for part of it releases exactly that much more (offsets are absolute block offsets).
     s.onNext(req.toBuilder().setOffsetReceived(offset + 2 * chunk).build());
     long more = 0;
-    while (true) {
-      Object o = q.poll(2, TimeUnit.SECONDS);
-      if (o == null) {
-        break;
-      }
+    while (more < 2 * chunk) {
+      Object o = q.poll(30, TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(ReadResponse.class);
       more += ((ReadResponse) o).getChunk().getData().size();
     }
     assertThat(more).isEqualTo(2 * chunk);
+    assertThat(q.poll(1, TimeUnit.SECONDS)).as("more than the ack released").isNull();
     // Acking everything as it comes drains the rest, then the worker completes the stream.
     long pos = offset + got + more;
     s.onNext(req.toBuilder().setOffsetReceived(pos).build());
