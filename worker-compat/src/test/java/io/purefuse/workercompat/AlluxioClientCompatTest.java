@@ -108,6 +108,20 @@ class AlluxioClientCompatTest {
         .contains("protobuf-java-3.");
   }
 
+  /** What Alluxio's AbstractClient asks right after connecting, before login. */
+  @Test
+  void serviceVersionCheck() throws Exception {
+    try (AlluxioLogin anon = AlluxioLogin.anonymous(worker.host, worker.port)) {
+      alluxio.grpc.ServiceVersionClientServiceGrpc.ServiceVersionClientServiceBlockingStub v =
+          alluxio.grpc.ServiceVersionClientServiceGrpc.newBlockingStub(anon.channel);
+      assertThat(v.getServiceVersion(alluxio.grpc.GetServiceVersionPRequest.newBuilder()
+          .setServiceType(alluxio.grpc.ServiceType.BLOCK_WORKER_CLIENT_SERVICE).build()).getVersion()).isEqualTo(1);
+      Throwable t = catchThrowable(() -> v.getServiceVersion(alluxio.grpc.GetServiceVersionPRequest.newBuilder()
+          .setServiceType(alluxio.grpc.ServiceType.FILE_SYSTEM_MASTER_CLIENT_SERVICE).build()));
+      assertThat(((StatusRuntimeException) t).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+  }
+
   @Test
   void callsWithoutLoginAreUnauthenticated() throws Exception {
     try (AlluxioLogin anon = AlluxioLogin.anonymous(worker.host, worker.port)) {

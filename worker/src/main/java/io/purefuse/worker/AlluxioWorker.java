@@ -17,6 +17,7 @@ import io.purefuse.worker.auth.SaslAuthenticationService;
 import io.purefuse.worker.cache.CacheStats;
 import io.purefuse.worker.cache.PageCache;
 import io.purefuse.worker.grpc.BlockWorkerService;
+import io.purefuse.worker.grpc.ServiceVersionService;
 import io.purefuse.worker.grpc.UfsFiles;
 import io.purefuse.worker.identity.IdentityStore;
 import io.purefuse.worker.ufs.UfsPathMapper;
@@ -31,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running cache worker: the BlockWorker and authentication gRPC services on one port, the
+ * A running cache worker: the BlockWorker, authentication and service-version gRPC services on
+ * one port, the
  * page cache, the identity and (with etcd endpoints) the membership registration.
  *
  * <p>Advertised address: {@code WorkerAddress(host, rpcPort, dataPort = rpcPort,
@@ -111,7 +113,9 @@ public final class AlluxioWorker implements AutoCloseable {
           // alive; gRPC's default (a ping per 5 min at most) would cut them off.
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
-          .addService(sasl);
+          .addService(sasl)
+          // Like the login service, asked before login: never behind the channel check.
+          .addService(new ServiceVersionService());
       if (config.authType() == AuthType.SIMPLE) {
         b.addService(ServerInterceptors.intercept(blockWorker, new ChannelAuthInterceptor(channels)));
       } else {
