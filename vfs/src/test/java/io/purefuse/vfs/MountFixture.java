@@ -73,7 +73,7 @@ final class MountFixture implements AutoCloseable {
             }
             mount.accept(mb);
             SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build())
-                    .unmountTimeout(Duration.ofSeconds(5));
+                    .unmountTimeout(Duration.ofSeconds(5)).passthrough(fs.wantsPassthrough());
             FuseSession session = FuseSession.mount(mnt, fs, so);
             return new MountFixture(base, ufs, mnt, backend, fs, session);
         } catch (Throwable t) {
