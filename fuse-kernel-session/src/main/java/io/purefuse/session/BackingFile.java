@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The owner closes it ({@link #close()}, {@code FUSE_DEV_IOC_BACKING_CLOSE}) when no open
  * file of its inode needs the id any more: at the last RELEASE, or when an OPEN/CREATE reply that
- * named it never reached the kernel. Files the kernel already opened through it keep working
- * after the close (see docs/KERNEL-NOTES.md), but a later open of the same inode must name the
- * same registration while another open file of that inode still uses it, so owners usually
- * share one per inode.
+ * named it never reached the kernel. Never right after the reply: the kernel looks the id up in
+ * the opening process after the reply was written, and most opens then fail with EIO. Files
+ * whose open(2) completed keep working after the close, but while one open file of an inode uses
+ * a registration every other open of that inode must name the same one, so owners share one
+ * per inode (docs/KERNEL-NOTES.md).
  */
 public final class BackingFile implements AutoCloseable {
     private final Passthrough owner;

@@ -24,6 +24,8 @@ final class BackedFs implements LowLevelFilesystem {
     enum IdPolicy {
         /** Close the id as soon as the OPEN reply reached the kernel. */
         CLOSE_AFTER_REPLY,
+        /** One id per open, closed only by {@link #closeIds()}. */
+        MANUAL,
         /** One id per open, closed at RELEASE. */
         PER_OPEN,
         /** One id shared by all concurrent opens, closed at the last RELEASE. */
@@ -170,9 +172,18 @@ final class BackedFs implements LowLevelFilesystem {
         }
     }
 
+    /** Closes every id still registered (MANUAL policy). */
+    void closeIds() {
+        for (Long fh : byFh.keySet()) {
+            dropId(fh);
+        }
+    }
+
     @Override
     public void release(Request req, long nodeid, long fh, int flags, int releaseFlags, long lockOwner) {
-        dropId(fh);
+        if (policy != IdPolicy.MANUAL) {
+            dropId(fh);
+        }
         req.replyOk();
     }
 
