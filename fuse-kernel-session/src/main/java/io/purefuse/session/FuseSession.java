@@ -343,6 +343,11 @@ public final class FuseSession implements AutoCloseable {
         return core.passthrough();
     }
 
+    /** The first device channel (tests). */
+    DeviceChannel primaryChannel() {
+        return primary;
+    }
+
     /** The mount point, or null for {@link #serve}d sessions. */
     public Path mountPoint() {
         return mount == null ? null : mount.mountPoint();

@@ -245,4 +245,26 @@ class PassthroughMountTest {
         assertThat(Files.readAllBytes(mnt.resolve("f"))).isEqualTo(content);
         assertThat(fs.reads.get()).isPositive();
     }
+
+    /**
+     * A registration the kernel refuses for the whole connection (EPERM: passthrough not
+     * negotiated here, as without CAP_SYS_ADMIN) turns passthrough off for the session; the
+     * next register() does not even ask.
+     */
+    @Test
+    void aSessionWideRefusalTurnsPassthroughOff() throws Exception {
+        mount(new SessionOptions());
+        Passthrough p = new Passthrough(session.primaryChannel());
+        int fd = io.purefuse.mount.Native.libc().open(backing.toString(), io.purefuse.mount.LibC.O_RDONLY, 0);
+        try {
+            assertThat(session.primaryChannel().backingOpen(fd)).as("the kernel's answer")
+                    .isEqualTo(-io.purefuse.wire.Errno.EPERM);
+            assertThat(p.register(fd)).isNull();
+            assertThat(p.isAvailable()).isFalse();
+            assertThat(p.register(fd)).isNull();
+            assertThat(p.openCount()).isZero();
+        } finally {
+            io.purefuse.mount.Native.libc().close(fd);
+        }
+    }
 }
