@@ -243,8 +243,13 @@ final class FileHandle {
     /**
      * Writes {@code data} at {@code offset} and answers {@code req} (now, or later for a write
      * held for reordering). {@code data} is only valid during the call.
+     *
+     * @param directIo the file was opened O_DIRECT: the kernel sends one large write as parallel
+     *     requests that may arrive out of order, so a write ahead of the stream is held for
+     *     {@link VfsOptions#reorderWait()}. Any other write ahead of the stream is a real seek
+     *     (nothing will fill the gap): with random access on it converts at once, without the wait.
      */
-    void write(Request req, long offset, ByteBuf data) throws BackendException {
+    void write(Request req, long offset, ByteBuf data, boolean directIo) throws BackendException {
         int len = data.readableBytes();
         synchronized (this) {
             checkOpen();
@@ -259,7 +264,8 @@ final class FileHandle {
                     drainParked();
                     return;
                 }
-                if (offset > pos && parkedBytes + len <= fs.options().reorderWindow()) {
+                boolean mayReorder = directIo || !fs.options().randomAccess();
+                if (offset > pos && mayReorder && parkedBytes + len <= fs.options().reorderWindow()) {
                     park(req, offset, data);
                     return;
                 }

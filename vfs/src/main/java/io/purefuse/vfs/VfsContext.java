@@ -37,6 +37,8 @@ final class VfsContext {
     static final int O_RDONLY = 0;
     static final int O_EXCL = 0200;
     static final int O_TRUNC = 01000;
+    /** O_DIRECT as the kernel reports it in WRITE's {@code flags} (the value differs on aarch64). */
+    static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
     static final int S_IFDIR = 0040000;
