@@ -34,6 +34,8 @@ final class BackedFs implements LowLevelFilesystem {
 
     final Path backing;
     volatile IdPolicy policy = IdPolicy.SHARED;
+    /** Answer opens with passthrough at all. */
+    volatile boolean offer = true;
     /** Register this fd instead of opening the backing file (to provoke a refusal). */
     volatile int fakeFd = -1;
     final AtomicInteger reads = new AtomicInteger();
@@ -100,7 +102,7 @@ final class BackedFs implements LowLevelFilesystem {
     public void open(Request req, long nodeid, int flags) {
         opens.incrementAndGet();
         long fh = nextFh.getAndIncrement();
-        Passthrough p = req.passthrough();
+        Passthrough p = offer ? req.passthrough() : null;
         BackingFile b = null;
         if (p != null) {
             if (policy == IdPolicy.SHARED) {

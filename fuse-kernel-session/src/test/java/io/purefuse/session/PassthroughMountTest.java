@@ -217,6 +217,38 @@ class PassthroughMountTest {
         awaitNoBackingIds();
     }
 
+    /** The kernel never mixes passthrough and page-cached opens of one inode: either second open fails with EIO. */
+    @Test
+    void theKernelRefusesMixedOpensOfOneInode() throws Exception {
+        mount();
+        try (FileChannel a = FileChannel.open(mnt.resolve("f"), StandardOpenOption.READ)) {
+            a.read(ByteBuffer.allocate(10), 0);
+            fs.offer = false;
+            assertThat(openFails()).as("own-path open while a passthrough open exists").isTrue();
+        }
+        awaitNoBackingIds();
+        try (FileChannel a = FileChannel.open(mnt.resolve("f"), StandardOpenOption.READ)) {
+            a.read(ByteBuffer.allocate(10), 0);
+            fs.offer = true;
+            assertThat(openFails()).as("passthrough open while a page-cached open exists").isTrue();
+        }
+        fs.offer = true;
+        for (int i = 0; i < 500 && openFails(); i++) {
+            Thread.sleep(10); // RELEASE of the failed opens is asynchronous
+        }
+        assertThat(openFails()).as("alone again, passthrough works").isFalse();
+    }
+
+    private boolean openFails() {
+        try (FileChannel c = FileChannel.open(mnt.resolve("f"), StandardOpenOption.READ)) {
+            c.read(ByteBuffer.allocate(10), 0);
+            return false;
+        } catch (IOException e) {
+            assertThat(e.getMessage()).contains("Input/output error");
+            return true;
+        }
+    }
+
     @Test
     void aRefusedRegistrationFallsBackToTheServer() throws Exception {
         mount();
