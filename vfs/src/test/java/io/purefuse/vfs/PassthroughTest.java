@@ -227,6 +227,25 @@ class PassthroughTest {
         }
     }
 
+    /** kernel_cache / auto_cache (FOPEN_KEEP_CACHE) and direct_io never reach a passthrough open. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"kernel_cache", "auto_cache", "direct_io"})
+    void cacheOptionsDoNotApplyToPassthroughOpens(String option) throws Exception {
+        byte[] content = random(1 << 20, 10);
+        Consumer<VfsOptions> o = switch (option) {
+            case "kernel_cache" -> v -> v.kernelCache(true);
+            case "auto_cache" -> v -> v.autoCache(true);
+            default -> v -> v.directIo(true);
+        };
+        try (MountFixture f = mount(o, u -> write(u.resolve("c"), content))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(Files.readAllBytes(f.m("c"))).isEqualTo(content);
+            }
+            assertThat(wire.count(Opcode.READ)).isZero();
+            assertPassthrough(opensOf(f, "c"));
+        }
+    }
+
     @Test
     void thePropertyTurnsItOff() throws Exception {
         byte[] content = random(1 << 20, 8);
