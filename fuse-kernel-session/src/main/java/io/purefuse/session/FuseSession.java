@@ -82,6 +82,9 @@ public final class FuseSession implements AutoCloseable {
             recorder = new TraceFileRecorder(options.traceFile());
         }
         this.core = new SessionCore(options.allocator(), recorder, !options.requestTimeout().isZero());
+        if (options.debugSink() != null) {
+            core.debug = new RequestDebugLog(options.debugSink(), core);
+        }
         this.dispatcher = new Dispatcher(fs);
         // The kernel refuses reads into buffers smaller than max(8192, 80 + max_write).
         this.bufferSize = Math.max(8192, options.init().maxWrite() + 4096);
@@ -247,6 +250,10 @@ public final class FuseSession implements AutoCloseable {
                 continue; // the kernel resends INIT with our major
             }
             negotiated = n;
+            if (core.debug != null) {
+                core.debug.init(f.unique(), n.major() + "." + n.minor() + " max_write=" + n.maxWrite()
+                        + " flags=" + InitFlags.describe(n.flags()));
+            }
             LOG.info("FUSE {}.{} negotiated: max_write {}, max_readahead {}, max_background {}, flags {}",
                     n.major(), n.minor(), n.maxWrite(), n.maxReadahead(), n.maxBackground(),
                     InitFlags.describe(n.flags()));

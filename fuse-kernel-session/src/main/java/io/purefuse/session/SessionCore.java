@@ -16,6 +16,8 @@ final class SessionCore {
     final InFlightTable<Request> inFlight = new InFlightTable<>(256);
     private volatile int minor = io.purefuse.wire.Protocol.KERNEL_MINOR_VERSION;
     private final boolean watchdog;
+    /** The {@code -o debug} log, or null when off. */
+    RequestDebugLog debug;
 
     SessionCore(ByteBufAllocator alloc, FrameRecorder recorder, boolean watchdog) {
         this.alloc = alloc;
@@ -68,6 +70,9 @@ final class SessionCore {
     boolean send(Request req, ByteBuf header, ByteBuf data) {
         inFlight.remove(req.unique, req);
         try {
+            if (debug != null) {
+                debug.replied(req, header, data);
+            }
             recordWritten(header, data);
             int err = req.channel.write(header, data);
             if (err != 0 && err != Errno.ENOENT) {

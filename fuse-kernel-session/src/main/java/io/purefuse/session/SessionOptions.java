@@ -23,6 +23,7 @@ public final class SessionOptions {
     private boolean cloneFds = true;
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
+    private java.util.function.Consumer<String> debugSink;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -143,5 +144,29 @@ public final class SessionOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * {@code -o debug}: log every request and its reply on one line (opcode, unique, nodeid, the
+     * request's fields, errno or the reply's key fields, microseconds) to the logger
+     * {@code purefuse.fuse.debug} at INFO. Off by default; when off it costs nothing.
+     */
+    public SessionOptions debug(boolean on) {
+        this.debugSink = on ? RequestDebugLog.DEFAULT_SINK : null;
+        return this;
+    }
+
+    /** Like {@link #debug(boolean) debug(true)}, with the lines going to {@code sink} (null: off). */
+    public SessionOptions debugSink(java.util.function.Consumer<String> sink) {
+        this.debugSink = sink;
+        return this;
+    }
+
+    public java.util.function.Consumer<String> debugSink() {
+        return debugSink;
+    }
+
+    public boolean debug() {
+        return debugSink != null;
     }
 }
