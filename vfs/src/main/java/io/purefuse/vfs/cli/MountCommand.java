@@ -65,7 +65,8 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
             description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
                     + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other, "
-                    + "default_permissions, auto_unmount, fsname=NAME, and the generic mount flags.")
+                    + "default_permissions, auto_unmount, fsname=NAME, debug (log each request and reply), and "
+                    + "the generic mount flags.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -77,6 +78,11 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--foreground"}, description = "Stay attached: serve in this process until unmounted.")
     boolean foreground;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Record every frame read from and written to /dev/fuse in FILE (conformance trace "
+                    + "format; read it with bin/fuse-trace dump FILE).")
+    Path trace;
 
     @Option(names = "--mount-timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for a background mount to come up. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +148,17 @@ final class MountCommand implements Callable<Integer> {
                 .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT));
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
+        }
+        so.debug(mo.debug());
+        if (trace != null) {
+            Path t = trace.toAbsolutePath().normalize();
+            if (t.getParent() != null && !Files.isDirectory(t.getParent())) {
+                throw new UsageError("--trace: directory " + t.getParent() + " does not exist");
+            }
+            if (Files.isDirectory(t)) {
+                throw new UsageError("--trace: " + t + " is a directory");
+            }
+            so.traceFile(t);
         }
         Path mp = mountPoint.toAbsolutePath().normalize();
         if (MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
@@ -250,6 +267,10 @@ final class MountCommand implements Callable<Integer> {
         cmd.add("--foreground");
         cmd.add("--ufs");
         cmd.add(plan.ufs().toString());
+        if (trace != null) {
+            cmd.add("--trace");
+            cmd.add(trace.toAbsolutePath().normalize().toString());
+        }
         if (conf != null) {
             cmd.add("--conf");
             cmd.add(conf.toAbsolutePath().toString());
