@@ -281,7 +281,11 @@ final class VfsContext {
 
     /** Replies a positive entry for {@code name} in {@code parent} (lookup count +1). */
     void replyEntry(Request req, Inode parent, String name, FileStatus st) {
-        Inode c = table.lookup(parent, name);
+        replyEntry(req, table.lookup(parent, name), st);
+    }
+
+    /** Replies a positive entry for {@code c}, whose lookup count the caller already raised. */
+    void replyEntry(Request req, Inode c, FileStatus st) {
         EntryOut e = req.entry();
         e.nodeid(c.nodeid).generation(0).entryValidNanos(entryNs).attrValidNanos(attrNs);
         fillAttr(e.attr(), c, st);

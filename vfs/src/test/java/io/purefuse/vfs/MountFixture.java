@@ -51,6 +51,13 @@ final class MountFixture implements AutoCloseable {
      */
     static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
             Consumer<Path> prepareUfs) throws Exception {
+        return start(vfs, mount, prepareUfs, b -> b);
+    }
+
+    /** @param wrap wraps the local UFS into the backend the VFS serves (a test double around it) */
+    static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
+            Consumer<Path> prepareUfs, java.util.function.UnaryOperator<io.purefuse.backend.FileSystemBackend> wrap)
+            throws Exception {
         Path base = Files.createTempDirectory("purefuse-vfs-");
         // Traversable by other users (permission tests run commands as nobody).
         Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -66,7 +73,7 @@ final class MountFixture implements AutoCloseable {
             VfsOptions o = new VfsOptions().metadataCacheExpiration(Duration.ofSeconds(2))
                     .reorderWait(Duration.ofMillis(200)).writerWait(Duration.ofMillis(500));
             vfs.accept(o);
-            fs = new AlluxioFuseFilesystem(backend, o);
+            fs = new AlluxioFuseFilesystem(wrap.apply(backend), o);
             MountOptions.Builder mb = MountOptions.builder().fsname("alluxio-fuse").subtype("purefuse");
             if (o.readOnly()) {
                 mb.readOnly(true);
