@@ -36,7 +36,22 @@ import org.slf4j.LoggerFactory;
  *   first write decides: offset 0 of an empty file starts a sequential overwrite; anything else
  *   (append, overwrite of existing bytes) is EOPNOTSUPP.</li>
  *   <li>{@link Mode#RANDOM}: {@link RandomAccessFileHandle}: reads and writes anywhere.</li>
+ *   <li>{@link Mode#FLUSHED}: a sequential file completed at FLUSH whose open file the store
+ *   could not keep; see below.</li>
  * </ul>
+ *
+ * <p>Completion at close: FLUSH is synchronous with {@code close(2)} (RELEASE is not: it runs after
+ * {@code close(2)} returned), so the FLUSH of a sequential writer that wrote since its last FLUSH
+ * completes the file in the store: when {@code close(2)} of the descriptor returns 0, every client
+ * of the store (another mount, another worker client) sees the whole file. A FLUSH with nothing new
+ * (the shell's {@code dup2} + {@code close} before the first write, a created file never written)
+ * changes nothing: such a file is completed at RELEASE, as before. Writes can
+ * still follow through another descriptor of the same open file ({@code dup}, a forked child
+ * closing its inherited copy): a write at the end of the completed file continues it through the
+ * same open file when the store can hand it over ({@link FileOutStream#sameFile()}, local UFS), else
+ * by reopening it for random writes when the store has {@code RANDOM_WRITE}; a store that can do
+ * neither answers EOPNOTSUPP (its completed files are immutable). Without the random-access
+ * property such a continued file still only grows at its end.
  *
  * <p>Writes, mode changes and release are serialised by the handle's monitor; a sequential
  * stream is therefore never written by two threads, and at most one sequential writer exists per
@@ -45,7 +60,7 @@ import org.slf4j.LoggerFactory;
 final class FileHandle {
     private static final Logger LOG = LoggerFactory.getLogger(FileHandle.class);
 
-    enum Mode { READ, PENDING, SEQUENTIAL, RANDOM }
+    enum Mode { READ, PENDING, SEQUENTIAL, RANDOM, FLUSHED }
 
     /** A write held until the stream reaches its offset. */
     private static final class Parked {
@@ -77,6 +92,10 @@ final class FileHandle {
     private TreeMap<Long, Parked> parked;
     private long parkedBytes;
     private boolean released;
+    /** Written since the last FLUSH (the next FLUSH completes or syncs the file). */
+    private boolean dirty;
+    /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
+    private boolean appendOnly;
 
     private FileHandle(long fh, Inode inode, boolean writable, VfsContext fs, Mode mode) {
         this.fh = fh;
@@ -146,7 +165,7 @@ final class FileHandle {
             case READ -> len = reader.length();
             case RANDOM -> len = raf.length();
             case SEQUENTIAL -> len = out.position();
-            default -> len = baseSize;
+            default -> len = baseSize; // PENDING, FLUSHED
         }
         return st.toBuilder().length(len).build();
     }
@@ -219,11 +238,14 @@ final class FileHandle {
             checkOpen();
             if (mode == Mode.PENDING) {
                 startFromPending(offset);
+            } else if (mode == Mode.FLUSHED) {
+                continueAfterFlush(offset);
             }
             if (mode == Mode.SEQUENTIAL) {
                 long pos = out.position();
                 if (offset == pos) {
                     out.write(data.nioBuffer());
+                    dirty = true;
                     req.replyWrite(len);
                     drainParked();
                     return;
@@ -239,13 +261,39 @@ final class FileHandle {
                 toRandom();
             }
             if (mode == Mode.RANDOM) {
+                if (appendOnly && offset != raf.length()) {
+                    throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + " after the file was "
+                            + "completed (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+                }
                 raf.write(offset, data.nioBuffer());
+                dirty = true;
                 invalidateCache();
                 req.replyWrite(len);
                 return;
             }
             throw Errors.fail(Errno.EBADF, "handle not open for writing");
         }
+    }
+
+    /**
+     * FLUSHED: a write after the file was completed at FLUSH (through a dup'd or inherited
+     * descriptor). At the end of the file it continues the file (reopened for random writes, only
+     * at the end unless the random-access property is set); elsewhere the random-access rules apply.
+     */
+    private void continueAfterFlush(long offset) throws BackendException {
+        boolean random = fs.options().randomAccess();
+        if (offset != baseSize && !random) {
+            throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + " after the file was completed "
+                    + "at size " + baseSize + " (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+        }
+        if (!fs.caps().contains(io.purefuse.backend.Capability.RANDOM_WRITE)) {
+            throw Errors.fail(Errno.EOPNOTSUPP, "write after close(2) completed the file: "
+                    + backend.describe() + " cannot reopen a completed file for writing");
+        }
+        raf = backend.openForRandomWrite(path());
+        mode = Mode.RANDOM;
+        appendOnly = !random;
+        invalidateCache();
     }
 
     /** PENDING: the first write decides between a sequential overwrite and EOPNOTSUPP. */
@@ -281,6 +329,7 @@ final class FileHandle {
             old.req.replyWrite(old.data.length);
         }
         parkedBytes += copy.length;
+        dirty = true;
         long waitMs = Math.max(1, fs.options().reorderWait().toMillis());
         p.timeout = fs.scheduler().schedule(() -> parkTimedOut(p), waitMs, TimeUnit.MILLISECONDS);
     }
@@ -452,7 +501,7 @@ final class FileHandle {
             if (mode == Mode.SEQUENTIAL && size == out.position()) {
                 return;
             }
-            if (mode == Mode.PENDING) {
+            if (mode == Mode.PENDING || mode == Mode.FLUSHED) {
                 if (size == baseSize) {
                     return;
                 }
@@ -477,18 +526,26 @@ final class FileHandle {
             if (mode == Mode.READ) {
                 throw Errors.fail(Errno.EBADF, "not open for writing");
             }
+            if (mode == Mode.FLUSHED) {
+                continueAfterFlush(baseSize);
+            }
             toRandom();
             raf.truncate(size);
+            dirty = true;
             invalidateCache();
         }
     }
 
     // ---------------------------------------------------------------- flush / fsync / release
 
-    /** FLUSH (every close(2)): hand written data to the store; errors reach close(2). */
+    /**
+     * FLUSH (every close(2) of a descriptor of this open file; synchronous with it): a sequential
+     * file written since the last FLUSH is completed in the store, a file written at random is
+     * synced. Errors reach close(2). See the class comment for writes that follow.
+     */
     void flush() throws BackendException {
         synchronized (this) {
-            if (released) {
+            if (released || !dirty) {
                 return;
             }
             if (mode == Mode.SEQUENTIAL) {
@@ -500,11 +557,46 @@ final class FileHandle {
                         failParked(Errno.EOPNOTSUPP);
                     }
                 }
-                if (out != null) {
-                    out.flush();
-                }
             }
+            if (mode == Mode.SEQUENTIAL) {
+                completeAtFlush();
+            }
+            // RANDOM: the store applies positional writes in place (nothing to complete).
+            dirty = false;
         }
+    }
+
+    /**
+     * Completes the sequential stream (the file is whole in the store from now on), keeping the
+     * open file when the store can hand it over so that a later write through a dup'd descriptor
+     * can continue it. Monitor held.
+     */
+    private void completeAtFlush() throws BackendException {
+        FileOutStream s = out;
+        long len = s.position();
+        RandomAccessFileHandle keep = s.hasSameFileAccess() ? s.sameFile() : null;
+        try {
+            s.close();
+        } catch (BackendException | RuntimeException e) {
+            if (keep != null) {
+                closeQuietly(keep, null);
+            }
+            throw e;
+        } finally {
+            invalidateCache(); // before the writer stops answering for the size (see toRandom)
+        }
+        out = null;
+        dirty = false;
+        if (keep != null) {
+            raf = keep;
+            mode = Mode.RANDOM;
+            appendOnly = !fs.options().randomAccess();
+        } else {
+            baseSize = len;
+            mode = Mode.FLUSHED;
+        }
+        clearSequentialWriter();
+        invalidateCache();
     }
 
     void fsync() throws BackendException {
