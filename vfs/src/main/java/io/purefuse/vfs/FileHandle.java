@@ -96,6 +96,8 @@ final class FileHandle {
     private boolean dirty;
     /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
     private boolean appendOnly;
+    /** A refusal of the sequential-write default was logged for this open file. */
+    private boolean refusalLogged;
 
     private FileHandle(long fh, Inode inode, boolean writable, VfsContext fs, Mode mode) {
         this.fh = fh;
@@ -255,15 +257,13 @@ final class FileHandle {
                     return;
                 }
                 if (!fs.options().randomAccess()) {
-                    throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + ", stream at " + pos
-                            + " (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+                    throw refuse("a non-sequential write at offset " + offset + " (stream at " + pos + ")");
                 }
                 toRandom();
             }
             if (mode == Mode.RANDOM) {
                 if (appendOnly && offset != raf.length()) {
-                    throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + " after the file was "
-                            + "completed (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+                    throw refuse("a non-sequential write at offset " + offset + " after close(2) completed the file");
                 }
                 raf.write(offset, data.nioBuffer());
                 dirty = true;
@@ -283,8 +283,8 @@ final class FileHandle {
     private void continueAfterFlush(long offset) throws BackendException {
         boolean random = fs.options().randomAccess();
         if (offset != baseSize && !random) {
-            throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + " after the file was completed "
-                    + "at size " + baseSize + " (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+            throw refuse("a non-sequential write at offset " + offset + " after close(2) completed the file at size "
+                    + baseSize);
         }
         if (!fs.caps().contains(io.purefuse.backend.Capability.RANDOM_WRITE)) {
             throw Errors.fail(Errno.EOPNOTSUPP, "write after close(2) completed the file: "
@@ -299,8 +299,8 @@ final class FileHandle {
     /** PENDING: the first write decides between a sequential overwrite and EOPNOTSUPP. */
     private void startFromPending(long offset) throws BackendException {
         if (baseSize != 0) {
-            throw Errors.fail(Errno.EOPNOTSUPP, "write into an existing non-empty file (offset " + offset
-                    + ", size " + baseSize + "); set alluxio.user.fuse.random.access.file.stream.enabled=true");
+            throw refuse((offset == baseSize ? "an append" : "an overwrite") + " at offset " + offset
+                    + " of an existing file of " + baseSize + " bytes");
         }
         synchronized (inode) {
             if (inode.sequentialWriter != null || inode.writeHandles > 1) {
@@ -361,6 +361,7 @@ final class FileHandle {
                     raf.write(p.offset, ByteBuffer.wrap(p.data));
                     p.req.replyWrite(p.data.length);
                 } else {
+                    logRefusal("a write at offset " + p.offset + " behind the stream (at " + pos + ")");
                     p.req.replyError(Errno.EOPNOTSUPP);
                 }
             } catch (Throwable t) {
@@ -385,7 +386,7 @@ final class FileHandle {
             }
             parked.remove(p.offset);
             parkedBytes -= p.data.length;
-            LOG.debug("write at {} of {} never became sequential: EOPNOTSUPP", p.offset, fs.inodes().lastPath(inode));
+            logRefusal("a write at offset " + p.offset + " that never became sequential");
             p.req.replyError(Errno.EOPNOTSUPP);
         }
     }
@@ -520,8 +521,7 @@ final class FileHandle {
                     invalidateCache();
                     return;
                 }
-                throw Errors.fail(Errno.EOPNOTSUPP, "truncate to " + size
-                        + " needs alluxio.user.fuse.random.access.file.stream.enabled=true");
+                throw refuse("a truncate to " + size + " bytes");
             }
             if (mode == Mode.READ) {
                 throw Errors.fail(Errno.EBADF, "not open for writing");
@@ -554,6 +554,7 @@ final class FileHandle {
                     if (fs.options().randomAccess()) {
                         toRandom();
                     } else {
+                        logRefusal("writes with a gap that was never filled");
                         failParked(Errno.EOPNOTSUPP);
                     }
                 }
@@ -701,6 +702,29 @@ final class FileHandle {
             LOG.debug("close failed", e);
         }
         return failure;
+    }
+
+    /**
+     * EOPNOTSUPP for a write the sequential-write default cannot do, logged (see
+     * {@link #logRefusal}).
+     */
+    private io.purefuse.session.FuseErrnoException refuse(String what) {
+        logRefusal(what);
+        return Errors.fail(Errno.EOPNOTSUPP, what + " needs " + FuseConfig.RANDOM_ACCESS + "=true");
+    }
+
+    /**
+     * Says once per open file, at WARN, why a write was refused: an application that sees
+     * EOPNOTSUPP rarely tells its user, and the fix is one property.
+     */
+    private void logRefusal(String what) {
+        if (refusalLogged) {
+            return;
+        }
+        refusalLogged = true;
+        LOG.warn("refused {} of {}: files are written sequentially by default; set {}=true to allow appends and "
+                + "in-place writes (logged once per open file)", what, fs.inodes().lastPath(inode),
+                FuseConfig.RANDOM_ACCESS);
     }
 
     private void checkOpen() {
