@@ -260,13 +260,17 @@ final class VfsContext {
 
     void fillAttr(Attr a, Inode inode, FileStatus st) {
         long size = st.length();
+        // st_blocks: what the store really allocated (sparse files, preallocation) when it says,
+        // else derived from the size; a writer in progress knows its size better than the store.
+        long blocks = st.blocks();
         if (st.isRegularFile()) {
             long written = sequentialSize(inode);
             if (written >= 0) {
                 size = written;
+                blocks = -1;
             }
         }
-        a.ino(inoOf(inode, st)).size(size).blocks((size + 511) / 512).mode(st.stMode());
+        a.ino(inoOf(inode, st)).size(size).blocks(blocks >= 0 ? blocks : (size + 511) / 512).mode(st.stMode());
         long nlink = st.nlink();
         a.nlink(nlink > 0 ? (int) Math.min(nlink, Integer.MAX_VALUE) : (st.isDirectory() ? 2 : 1));
         a.uid(st.uid() >= 0 ? (int) st.uid() : processUid);
