@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Completion at close: FLUSH is synchronous with {@code close(2)} (RELEASE is not: it runs after
  * {@code close(2)} returned), so the FLUSH of a sequential writer that wrote since its last FLUSH
  * completes the file in the store: when {@code close(2)} of the descriptor returns 0, every client
- * of the store (another mount, another worker client) sees the whole file. A FLUSH with nothing new
+ * of the store (another mount, another worker client) sees the whole file. Only a FLUSH from a
+ * process that wrote through this open file counts: every child a writer forks (a JVM or Python
+ * starting a subprocess) closes its inherited copies of the descriptors, and each such close is a
+ * FLUSH that must not end the parent's stream (the file is then completed at the parent's own
+ * close or at RELEASE). A FLUSH with nothing new
  * (the shell's {@code dup2} + {@code close} before the first write, a created file never written)
  * changes nothing: such a file is completed at RELEASE, as before. Writes can
  * still follow through another descriptor of the same open file ({@code dup}, a forked child
@@ -96,6 +100,11 @@ final class FileHandle {
     private boolean dirty;
     /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
     private boolean appendOnly;
+    /** Thread id of the last WRITE and the processes (thread groups) that wrote; see {@link #flush}. */
+    private int lastWriterTid = Integer.MIN_VALUE;
+    private int[] writerTgids = new int[0];
+    /** A write came from a caller whose process is unknown: any FLUSH may complete. */
+    private boolean unknownWriter;
     /** A refusal of the sequential-write default was logged for this open file. */
     private boolean refusalLogged;
 
@@ -238,6 +247,7 @@ final class FileHandle {
         int len = data.readableBytes();
         synchronized (this) {
             checkOpen();
+            noteWriter(req.pid());
             if (mode == Mode.PENDING) {
                 startFromPending(offset);
             } else if (mode == Mode.FLUSHED) {
@@ -538,14 +548,54 @@ final class FileHandle {
 
     // ---------------------------------------------------------------- flush / fsync / release
 
+    /** Remembers which process wrote (cheap: the /proc lookup runs only when the thread changes). */
+    private void noteWriter(int tid) {
+        if (tid == lastWriterTid) {
+            return;
+        }
+        lastWriterTid = tid;
+        int tgid = ProcessIds.tgidOf(tid);
+        if (tgid < 0) {
+            unknownWriter = true;
+            return;
+        }
+        for (int t : writerTgids) {
+            if (t == tgid) {
+                return;
+            }
+        }
+        writerTgids = java.util.Arrays.copyOf(writerTgids, writerTgids.length + 1);
+        writerTgids[writerTgids.length - 1] = tgid;
+    }
+
+    /** Whether a FLUSH from thread {@code tid} comes from a process that wrote through this handle. */
+    private boolean flushedByAWriter(int tid) {
+        if (unknownWriter) {
+            return true;
+        }
+        int tgid = ProcessIds.tgidOf(tid);
+        for (int t : writerTgids) {
+            if (t == tgid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * FLUSH (every close(2) of a descriptor of this open file; synchronous with it): a sequential
-     * file written since the last FLUSH is completed in the store, a file written at random is
-     * synced. Errors reach close(2). See the class comment for writes that follow.
+     * FLUSH (every close(2) of a descriptor of this open file; synchronous with it) from thread
+     * {@code tid}: a sequential file written since the last FLUSH is completed in the store if the
+     * closing process is one that wrote it. Errors reach close(2). See the class comment.
      */
-    void flush() throws BackendException {
+    void flush(int tid) throws BackendException {
         synchronized (this) {
             if (released || !dirty) {
+                return;
+            }
+            if (mode == Mode.SEQUENTIAL && !flushedByAWriter(tid)) {
+                if (out != null) {
+                    out.flush(); // a child closing its inherited copy: hand data over, keep writing
+                }
                 return;
             }
             if (mode == Mode.SEQUENTIAL) {
