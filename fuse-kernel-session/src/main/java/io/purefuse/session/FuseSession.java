@@ -81,7 +81,8 @@ public final class FuseSession implements AutoCloseable {
         if (recorder == null && options.traceFile() != null) {
             recorder = new TraceFileRecorder(options.traceFile());
         }
-        this.core = new SessionCore(options.allocator(), recorder, !options.requestTimeout().isZero());
+        this.core = new SessionCore(options.allocator(), recorder,
+                !options.requestTimeout().isZero() || options.trackRequestAge());
         if (options.debugSink() != null) {
             core.debug = new RequestDebugLog(options.debugSink(), core);
         }
@@ -319,6 +320,15 @@ public final class FuseSession implements AutoCloseable {
     }
 
     /** The negotiated INIT parameters (null before INIT). */
+    /**
+     * The requests the filesystem has not answered for at least {@code minAge}, oldest first (for
+     * status reports such as {@code alluxio-fuse list}). Empty unless
+     * {@link SessionOptions#trackRequestAge} or a request timeout is set. A snapshot; cheap.
+     */
+    public java.util.List<PendingRequest> pendingRequests(java.time.Duration minAge) {
+        return core.pendingOlderThan(minAge.toNanos());
+    }
+
     public NegotiatedInit negotiated() {
         return negotiated;
     }

@@ -24,6 +24,7 @@ public final class SessionOptions {
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
     private java.util.function.Consumer<String> debugSink;
+    private boolean trackRequestAge;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -168,5 +169,19 @@ public final class SessionOptions {
 
     public boolean debug() {
         return debugSink != null;
+    }
+
+    /**
+     * Record when each request arrived (one clock read per request) so that
+     * {@link FuseSession#pendingRequests} can report how long the unanswered ones have waited.
+     * Always on with a {@link #requestTimeout}.
+     */
+    public SessionOptions trackRequestAge(boolean on) {
+        this.trackRequestAge = on;
+        return this;
+    }
+
+    public boolean trackRequestAge() {
+        return trackRequestAge;
     }
 }

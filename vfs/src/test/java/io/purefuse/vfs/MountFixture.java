@@ -79,7 +79,7 @@ final class MountFixture implements AutoCloseable {
                 mb.readOnly(true);
             }
             mount.accept(mb);
-            SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build())
+            SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build()).trackRequestAge(true)
                     .unmountTimeout(Duration.ofSeconds(5));
             FuseSession session = FuseSession.mount(mnt, fs, so);
             return new MountFixture(base, ufs, mnt, backend, fs, session);

@@ -150,6 +150,7 @@ final class MountCommand implements Callable<Integer> {
             so.readerThreads(mo.readerThreads());
         }
         so.debug(mo.debug());
+        so.trackRequestAge(true); // alluxio-fuse list shows requests in flight for more than 1 s
         if (trace != null) {
             Path t = trace.toAbsolutePath().normalize();
             if (t.getParent() != null && !Files.isDirectory(t.getParent())) {
@@ -216,7 +217,9 @@ final class MountCommand implements Callable<Integer> {
             throw e;
         }
         rf.writePid(myPid);
+        MountStatusFile status = MountStatusFile.start(rf, session, myPid);
         Thread hook = new Thread(() -> {
+            status.close();
             session.close();
             fs.close();
             rf.deletePid(myPid);
@@ -226,6 +229,7 @@ final class MountCommand implements Callable<Integer> {
                 backend.describe(), plan.mountPoint(), plan.vfs().rootPath(), myPid);
         session.awaitTermination();
         // Unmounted from outside (alluxio-fuse unmount, fusermount3 -u): finish writers and leave.
+        status.close();
         session.close();
         fs.close();
         backend.close();
