@@ -646,7 +646,9 @@ final class FileHandle {
             baseSize = len;
             mode = Mode.FLUSHED;
         }
-        clearSequentialWriter();
+        // Still the inode's writer until RELEASE (Inode#sequentialWriter): another open for writing
+        // right after close(2) waits for the RELEASE as before instead of failing EBUSY, and a dup'd
+        // descriptor may still continue the file.
         invalidateCache();
     }
 

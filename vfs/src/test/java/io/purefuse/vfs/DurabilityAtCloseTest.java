@@ -179,6 +179,128 @@ class DurabilityAtCloseTest {
         }
     }
 
+    /**
+     * A store whose open files take 500 ms to close: the RELEASE that follows a close(2) is still
+     * being served when the next open of the same file arrives.
+     */
+    static final class SlowCloseBackend extends DelegatingBackend {
+        SlowCloseBackend(FileSystemBackend d) {
+            super(d);
+        }
+
+        static void pause() {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public FileOutStream createFile(AlluxioPath path, CreateOptions options) throws BackendException {
+            FileOutStream s = d.createFile(path, options);
+            return new FileOutStream() {
+                @Override
+                public FileStatus initialStatus() {
+                    return s.initialStatus();
+                }
+
+                @Override
+                public long position() {
+                    return s.position();
+                }
+
+                @Override
+                public void write(ByteBuffer src) throws BackendException {
+                    s.write(src);
+                }
+
+                @Override
+                public void flush() throws BackendException {
+                    s.flush();
+                }
+
+                @Override
+                public void sync() throws BackendException {
+                    s.sync();
+                }
+
+                @Override
+                public void close() throws BackendException {
+                    s.close();
+                }
+
+                @Override
+                public void cancel() throws BackendException {
+                    s.cancel();
+                }
+
+                @Override
+                public boolean hasSameFileAccess() {
+                    return s.hasSameFileAccess();
+                }
+
+                @Override
+                public io.purefuse.backend.FileInStream sameFileReader() throws BackendException {
+                    return s.sameFileReader();
+                }
+
+                @Override
+                public io.purefuse.backend.RandomAccessFileHandle sameFile() throws BackendException {
+                    io.purefuse.backend.RandomAccessFileHandle r = s.sameFile();
+                    return new io.purefuse.backend.RandomAccessFileHandle() {
+                        @Override
+                        public int read(long offset, ByteBuffer dst) throws BackendException {
+                            return r.read(offset, dst);
+                        }
+
+                        @Override
+                        public long length() throws BackendException {
+                            return r.length();
+                        }
+
+                        @Override
+                        public void write(long offset, ByteBuffer src) throws BackendException {
+                            r.write(offset, src);
+                        }
+
+                        @Override
+                        public void truncate(long length) throws BackendException {
+                            r.truncate(length);
+                        }
+
+                        @Override
+                        public void sync() throws BackendException {
+                            r.sync();
+                        }
+
+                        @Override
+                        public void close() throws BackendException {
+                            pause(); // RELEASE takes a while
+                            r.close();
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /**
+     * Writing a file again right after close(2) waits for the previous handle's RELEASE (completion
+     * at FLUSH leaves that handle the file's writer until then), never EBUSY.
+     */
+    @Test
+    void rewritingRightAfterCloseWaitsForTheReleaseInsteadOfFailingBusy() throws Exception {
+        try (MountFixture a = MountFixture.start(o -> o.writerWait(Duration.ofSeconds(10)), b -> { }, null,
+                SlowCloseBackend::new)) {
+            Path f = a.mnt.resolve("again.txt");
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(f, "version " + i, StandardCharsets.US_ASCII);
+            }
+            assertThat(Files.readString(f, StandardCharsets.US_ASCII)).isEqualTo("version 4");
+        }
+    }
+
     @Test
     void aNonSequentialWriteAfterTheFlushIsStillRefusedWithoutRandomAccess() throws Exception {
         try (MountFixture a = MountFixture.start()) {
