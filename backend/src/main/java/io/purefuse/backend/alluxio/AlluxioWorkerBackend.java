@@ -161,6 +161,11 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     return routing.owner(ufsPath(path), path.toString());
   }
 
+  /** Workers with an open channel now (for tests and diagnostics). */
+  Set<io.purefuse.backend.membership.WorkerAddress> openChannels() {
+    return channels.open();
+  }
+
   /** The live workers the client routes over now. */
   public List<WorkerInfo> liveWorkers() {
     return routing.ring().workers();
