@@ -69,10 +69,15 @@ final class GrpcErrors {
     }
   }
 
-  /** Whether a call that failed with {@code status} may be sent to the next ring candidate. */
+  /**
+   * Whether a call that failed with {@code status} may be sent to the next ring candidate:
+   * UNAVAILABLE always; DEADLINE_EXCEEDED and CANCELLED (this client never cancels a unary call,
+   * so it is the worker shutting down) only if the call is idempotent.
+   */
   static boolean isWorkerFailure(Status status, boolean idempotent) {
     Status.Code c = status.getCode();
-    return c == Status.Code.UNAVAILABLE || (idempotent && c == Status.Code.DEADLINE_EXCEEDED);
+    return c == Status.Code.UNAVAILABLE
+        || (idempotent && (c == Status.Code.DEADLINE_EXCEEDED || c == Status.Code.CANCELLED));
   }
 
   private static ErrorCode precondition(String description) {

@@ -181,7 +181,11 @@ final class ReadBlockStream {
     lock.lock();
     try {
       if (failure == null && !cancelled) {
-        failure = s;
+        // We did not cancel: the worker or the connection did (a server shutting down resets
+        // its streams), which is a worker failure like any other.
+        failure = s.getCode() == Status.Code.CANCELLED
+            ? Status.UNAVAILABLE.withDescription("worker " + worker + " cancelled the read: " + s.getDescription())
+            : s;
       }
       changed.signalAll();
     } finally {
@@ -352,7 +356,10 @@ final class ReadBlockStream {
     pump();
   }
 
-  /** Cancels the call (if still running) and drops the data; waiting readers get -1. Idempotent. */
+  /**
+   * Cancels the call (unless every byte arrived and it is half-closed already) and drops the
+   * data; waiting readers get -1. Idempotent.
+   */
   void cancel() {
     lock.lock();
     try {
@@ -360,7 +367,8 @@ final class ReadBlockStream {
         return;
       }
       cancelled = true;
-      if (!completed && failure == null && out != null) {
+      // After the last byte the call is half-closed and the worker ends it: no reset needed.
+      if (!completed && !halfClosed && failure == null && out != null) {
         out.cancel("read stream closed by the client", null);
       }
       chunks.clear();

@@ -350,15 +350,17 @@ final class RecordingWorker implements AutoCloseable {
     public StreamObserver<ReadRequest> readBlock(StreamObserver<ReadResponse> responses) {
       readCalls.incrementAndGet();
       ServerCallStreamObserver<ReadResponse> out = (ServerCallStreamObserver<ReadResponse>) responses;
-      return new StreamObserver<>() {
+      class Reader implements StreamObserver<ReadRequest> {
         FileChannel file;
         long pos;
         long end;
         int chunk;
         boolean done;
+        boolean clientHalfClosed;
+        boolean callEnded;
 
         @Override
-        public void onNext(ReadRequest r) {
+        public synchronized void onNext(ReadRequest r) {
           record("ReadBlock", r);
           if (r.hasOffsetReceived()) {
             return;
@@ -368,25 +370,30 @@ final class RecordingWorker implements AutoCloseable {
           } catch (IOException e) {
             out.onError(status(e).asRuntimeException());
             done = true;
+            callEnded = true;
             return;
           }
           pos = r.getOffset();
           end = Math.min(r.getOffset() + r.getLength(), r.getOpenUfsBlockOptions().getBlockSize());
           chunk = (int) r.getChunkSize();
-          out.setOnReadyHandler(this::pump);
           pump();
         }
 
         private synchronized void pump() {
-          if (stallReads) {
+          if (stallReads || file == null) {
             return;
           }
           try {
             while (!done && out.isReady() && !out.isCancelled()) {
               if (pos >= end) {
+                // All sent; the call ends when the client half-closes (so every acknowledgement
+                // is recorded). A stock worker ends it here; the client copes with both.
                 done = true;
                 file.close();
-                out.onCompleted();
+                if (clientHalfClosed && !callEnded) {
+                  callEnded = true;
+                  out.onCompleted();
+                }
                 return;
               }
               ByteBuffer b = ByteBuffer.allocate((int) Math.min(chunk, end - pos));
@@ -401,6 +408,7 @@ final class RecordingWorker implements AutoCloseable {
             }
           } catch (IOException e) {
             done = true;
+            callEnded = true;
             out.onError(status(e).asRuntimeException());
           }
         }
@@ -411,8 +419,13 @@ final class RecordingWorker implements AutoCloseable {
         }
 
         @Override
-        public void onCompleted() {
+        public synchronized void onCompleted() {
           record("ReadBlock:half-close", ReadRequest.getDefaultInstance());
+          clientHalfClosed = true;
+          if (done && !callEnded) {
+            callEnded = true;
+            out.onCompleted();
+          }
         }
 
         private synchronized void close() {
@@ -425,7 +438,11 @@ final class RecordingWorker implements AutoCloseable {
             // ignore
           }
         }
-      };
+      }
+      Reader reader = new Reader();
+      // Data flows as the client's flow control lets it (the handler must be set before returning).
+      out.setOnReadyHandler(reader::pump);
+      return reader;
     }
 
     @Override
@@ -607,6 +624,17 @@ final class RecordingWorker implements AutoCloseable {
       }
     }
     return s;
+  }
+
+  /** Waits up to 10 s for {@code condition} (the worker records asynchronously). */
+  static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(10);
+    }
   }
 
   static List<Path> tree(Path dir) throws IOException {
