@@ -304,6 +304,12 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
       return WorkerFileOutStream.open(owner, path, ufs, uuid, initial, create.build(), config.writeTimeout(),
           this::directWriter, completion);
     } catch (StatusRuntimeException e) {
+      // No stream: do not leave the empty, incomplete file behind.
+      try {
+        delete(path, false);
+      } catch (BackendException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw GrpcErrors.map(e, path.toString());
     }
   }

@@ -118,7 +118,8 @@ final class WorkerFileInStream implements FileInStream {
         }
       }
     }
-    throw new UnavailableException(path.toString(), "read at " + offset + " kept failing");
+    // The prefetch stream kept moving under this read (other readers seeking): read it alone.
+    return oneShot(offset, dst, n);
   }
 
   /** The prefetch stream to serve {@code offset}, started or moved if sequential, or null. */

@@ -99,6 +99,18 @@ class WorkerMetadataTest {
   }
 
   @Test
+  void aWorkerThatForgotTheChannelGetsANewLogin() throws Exception {
+    RecordingWorker w = cluster.addWorker(true, true, 100);
+    AlluxioWorkerBackend b = cluster.open(cluster.config());
+    b.getStatus(AlluxioPath.root());
+    w.loggedIn.clear(); // as after a worker restart
+    assertThat(b.getStatus(AlluxioPath.root()).isDirectory()).isTrue();
+    assertThat(w.logins).hasSize(2);
+    assertThat(w.calls("GetStatus!refused")).hasSize(1);
+    assertThat(w.calls("GetStatus").get(1).channelId()).isEqualTo(w.logins.get(1).getClientId());
+  }
+
+  @Test
   void skippedLoginIsRefusedUnauthenticated() throws Exception {
     RecordingWorker w = cluster.addWorker(true, true, 100);
     AlluxioWorkerBackend b = cluster.open(cluster.config().authType(AlluxioClientConfig.AuthType.NOSASL));
