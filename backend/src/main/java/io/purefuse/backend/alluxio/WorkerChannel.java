@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * login stream, e.g. because it restarted) and every call carries the channel id.
  */
 final class WorkerChannel implements AutoCloseable {
+  /** Largest message accepted from a worker. */
+  static final int MAX_INBOUND_MESSAGE = 64 << 20;
+
   private final WorkerInfo worker;
   private final AlluxioClientConfig config;
   private final ManagedChannel raw;
@@ -26,7 +29,8 @@ final class WorkerChannel implements AutoCloseable {
     this.config = config;
     this.raw = NettyChannelBuilder.forAddress(worker.address().host(), worker.address().rpcPort())
         .usePlaintext()
-        .maxInboundMessageSize(AlluxioClientConfig.CHUNK_SIZE * 2 + (1 << 16))
+        // A ListStatus batch can be large (the worker picks its size); data chunks are 1 MiB.
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .build();
     this.channel = ClientInterceptors.intercept(raw, SaslLogin.channelIdInterceptor(() -> {
       SaslLogin l = login;

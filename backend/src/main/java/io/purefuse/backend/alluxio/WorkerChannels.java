@@ -17,26 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WorkerChannels implements AutoCloseable {
   private final AlluxioClientConfig config;
   private final Map<WorkerAddress, WorkerChannel> channels = new ConcurrentHashMap<>();
+  private volatile Set<WorkerAddress> live = Set.of();
   private volatile boolean closed;
 
   WorkerChannels(AlluxioClientConfig config) {
     this.config = config;
   }
 
-  /** The channel of {@code worker}, opened if needed. */
+  /**
+   * The channel of {@code worker}, opened if needed.
+   *
+   * @throws io.grpc.StatusRuntimeException UNAVAILABLE if the worker left the membership (a
+   *     stream that still names it then fails over) or the client is closed
+   */
   WorkerChannel get(WorkerInfo worker) {
     if (closed) {
       throw io.grpc.Status.UNAVAILABLE.withDescription("client is closed").asRuntimeException();
     }
+    if (!live.contains(worker.address())) {
+      throw io.grpc.Status.UNAVAILABLE.withDescription("worker " + worker + " left the membership").asRuntimeException();
+    }
     return channels.computeIfAbsent(worker.address(), a -> new WorkerChannel(worker, config));
   }
 
-  /** Closes the channels of every worker not in {@code live}. */
-  void retainOnly(Collection<WorkerInfo> live) {
+  /** Sets the live workers and closes the channels of every worker not among them. */
+  void retainOnly(Collection<WorkerInfo> liveWorkers) {
     Set<WorkerAddress> keep = new HashSet<>();
-    for (WorkerInfo w : live) {
+    for (WorkerInfo w : liveWorkers) {
       keep.add(w.address());
     }
+    live = Set.copyOf(keep);
     List<WorkerChannel> gone = new ArrayList<>();
     channels.entrySet().removeIf(e -> {
       if (keep.contains(e.getKey())) {

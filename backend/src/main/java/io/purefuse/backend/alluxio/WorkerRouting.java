@@ -37,7 +37,9 @@ final class WorkerRouting {
   WorkerRouting(Membership membership, WorkerChannels channels, int candidates) {
     this.channels = channels;
     this.candidates = candidates;
-    this.ring = WorkerRing.of(membership.liveWorkers());
+    List<WorkerInfo> live = membership.liveWorkers();
+    this.ring = WorkerRing.of(live);
+    channels.retainOnly(live);
     membership.addListener(this::membershipChanged);
   }
 
@@ -91,7 +93,8 @@ final class WorkerRouting {
       try {
         ch = channels.get(w);
       } catch (StatusRuntimeException e) {
-        throw GrpcErrors.map(e, path);
+        last = e; // left the membership since the ring was read
+        continue;
       }
       for (int login = 0; ; login++) {
         SaslLogin before = ch.currentLogin();
