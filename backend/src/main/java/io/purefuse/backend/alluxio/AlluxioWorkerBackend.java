@@ -12,23 +12,12 @@ import alluxio.grpc.ExistsPRequest;
 import alluxio.grpc.FileInfo;
 import alluxio.grpc.GetStatusPRequest;
 import alluxio.grpc.ListStatusPRequest;
-import alluxio.grpc.LoadDataSubTask;
-import alluxio.grpc.LoadFailure;
-import alluxio.grpc.LoadFileRequest;
-import alluxio.grpc.LoadFileResponse;
-import alluxio.grpc.LoadMetadataSubTask;
-import alluxio.grpc.LoadSubTask;
 import alluxio.grpc.RenamePOptions;
 import alluxio.grpc.RenamePRequest;
 import alluxio.grpc.SetAttributePOptions;
 import alluxio.grpc.SetAttributePRequest;
-import alluxio.grpc.TaskStatus;
-import alluxio.grpc.UfsFileStatus;
-import alluxio.grpc.UfsReadOptions;
-import alluxio.grpc.UfsStatus;
 import alluxio.grpc.WritePType;
 import alluxio.proto.dataserver.Protocol;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.purefuse.backend.AlluxioPath;
 import io.purefuse.backend.BackendException;
@@ -63,7 +52,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,9 +72,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlluxioWorkerBackend implements FileSystemBackend {
   private static final Logger LOG = LoggerFactory.getLogger(AlluxioWorkerBackend.class);
-  /** Size of one {@code LoadFile} call of {@link #load} (Alluxio's default virtual block). */
-  static final long LOAD_PIECE = 64L << 20;
-
   private final AlluxioClientConfig config;
   private final Membership membership;
   private final WorkerChannels channels;
@@ -467,7 +452,7 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
 
   /**
    * Makes the owning worker cache the whole file ({@code LoadFile}, one call per
-   * {@value #LOAD_PIECE}-byte piece, each with the load deadline), reporting progress after
+   * {@value WorkerLoad#PIECE}-byte piece, each with the load deadline), reporting progress after
    * each piece. Pieces already cached are skipped by the worker.
    *
    * @throws IsDirectoryException {@code path} is a directory (load its files one by one)
@@ -478,57 +463,7 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     if (info.getFolder()) {
       throw new IsDirectoryException(path.toString(), "load takes files; list the directory and load each");
     }
-    String ufs = ufsPath(path);
-    long length = Math.max(0, info.getLength());
-    UfsStatus ufsStatus = UfsStatus.newBuilder()
-        .setName(path.name())
-        .setIsDirectory(false)
-        .setLastModifiedTimeMs(info.getLastModificationTimeMs())
-        .setOwner(info.getOwner())
-        .setGroup(info.getGroup())
-        .setMode(info.getMode())
-        .setUfsFullPath(ufs)
-        .setUfsFileStatus(UfsFileStatus.newBuilder()
-            .setContentLength(length)
-            .setContentHash(info.getContentHash())
-            .setBlockSize(LOAD_PIECE))
-        .build();
-    UfsReadOptions read = UfsReadOptions.newBuilder()
-        .setTag(UUID.randomUUID().toString())
-        .setPositionShort(false)
-        .setUser(config.user())
-        .build();
-    long done = 0;
-    long skipped = 0;
-    long offset = 0;
-    boolean first = true;
-    do {
-      long n = Math.min(LOAD_PIECE, length - offset);
-      LoadFileRequest.Builder req = LoadFileRequest.newBuilder().setOptions(read).setSkipIfExists(true);
-      if (first) {
-        req.addSubtasks(LoadSubTask.newBuilder()
-            .setLoadMetadataSubtask(LoadMetadataSubTask.newBuilder().setUfsStatus(ufsStatus)));
-      }
-      if (n > 0) {
-        req.addSubtasks(LoadSubTask.newBuilder().setLoadDataSubtask(LoadDataSubTask.newBuilder()
-            .setLength(n).setUfsPath(ufs).setOffsetInFile(offset).setUfsStatus(ufsStatus)));
-      }
-      LoadFileRequest r = req.build();
-      LoadFileResponse resp = routing.invoke(ufs, path.toString(), true,
-          ch -> ch.blocking(config.loadTimeout()).loadFile(r));
-      if (resp.getStatus() != TaskStatus.SUCCESS) {
-        LoadFailure f = resp.getFailuresCount() > 0 ? resp.getFailures(0) : null;
-        Status s = f == null ? Status.UNKNOWN.withDescription("load " + resp.getStatus())
-            : Status.fromCodeValue(f.getCode()).withDescription(f.getMessage());
-        throw GrpcErrors.map(s, path.toString());
-      }
-      skipped += resp.getBytesSkipped();
-      offset += n;
-      done = offset;
-      first = false;
-      progress.progress(done, length);
-    } while (offset < length);
-    return new LoadResult(done - skipped, skipped, length);
+    return WorkerLoad.load(routing, config, path, ufsPath(path), info, progress);
   }
 
   /** Closes every worker channel and the membership. Idempotent. */

@@ -324,5 +324,9 @@ class WorkerMetadataTest {
     assertThat(loads.get(2).getSubtasks(0).getLoadDataSubtask().getLength()).isEqualTo(2L << 20);
     assertThat(b.cachedPercentage(p("/big"))).isEqualTo(100);
     assertThat(b.load(p("/big"), LoadProgress.NONE)).isEqualTo(new LoadResult(0, len, len));
+    assertThatThrownBy(() -> b.load(p("/nope"), LoadProgress.NONE)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> b.load(AlluxioPath.root(), LoadProgress.NONE))
+        .isInstanceOf(io.purefuse.backend.IsDirectoryException.class);
+    assertThat(b.ownerOf(p("/big"))).isEqualTo(w.info());
   }
 }
