@@ -248,8 +248,23 @@ final class ReadBlockStream {
   boolean covers(long offset) {
     lock.lock();
     try {
-      return !cancelled && failure == null && offset >= chunksStart && offset < end
-          && offset <= Math.max(readMark, received) + window;
+      if (cancelled || offset < chunksStart) {
+        return false;
+      }
+      if (offset < received) {
+        return true; // held, even if the call failed since
+      }
+      return failure == null && offset < end && offset <= Math.max(readMark, received) + window;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the call failed, or null while it is healthy (or ended normally). */
+  Status failure() {
+    lock.lock();
+    try {
+      return failure;
     } finally {
       lock.unlock();
     }

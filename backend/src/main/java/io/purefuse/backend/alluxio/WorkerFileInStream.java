@@ -133,6 +133,11 @@ final class WorkerFileInStream implements FileInStream {
         return s;
       }
       boolean sequential = offset == lastEnd || (lastEnd < 0 && offset == 0 && s == null);
+      Status failed = s == null ? null : s.failure();
+      if (failed != null) {
+        // Its worker failed (what it held is consumed): continue on the next candidate.
+        failOver(s.worker(), failed);
+      }
       if (sequential) {
         if (s != null) {
           s.cancel();
