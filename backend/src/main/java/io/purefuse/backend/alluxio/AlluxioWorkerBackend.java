@@ -237,7 +237,16 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
             .setAllowExists(options.recursive())
             .setMode(FileInfos.toPMode(options.directoryMode())))
         .build();
-    routing.invoke(ufs, path.toString(), false, ch -> ch.blocking().createDirectory(req));
+    try {
+      routing.invoke(ufs, path.toString(), false, ch -> ch.blocking().createDirectory(req));
+    } catch (AlreadyExistsException e) {
+      // A stock worker answers ALREADY_EXISTS for an existing directory even when recursive.
+      FileStatus st = options.recursive() ? getStatus(path) : null;
+      if (st == null || !st.isDirectory()) {
+        throw e;
+      }
+      return st;
+    }
     return getStatus(path);
   }
 
@@ -287,7 +296,7 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     };
     try {
       return WorkerFileOutStream.open(owner, path, ufs, uuid, initial, create.build(), config.writeTimeout(),
-          this::directWriter, completion);
+          p -> directWriter(p, options), completion);
     } catch (StatusRuntimeException e) {
       // No stream: do not leave the empty, incomplete file behind.
       try {
@@ -300,7 +309,7 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
   }
 
   /** The under-store writer for a worker without WriteBlock, or EOPNOTSUPP with one log line. */
-  private FileOutStream directWriter(AlluxioPath path) throws BackendException {
+  private FileOutStream directWriter(AlluxioPath path, CreateOptions options) throws BackendException {
     if (!config.writeToUfs() || localRoot == null) {
       String why = !config.writeToUfs()
           ? AlluxioClientConfig.WRITE_TO_UFS + " is false"
@@ -312,7 +321,18 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
       LOG.info("workers have no gRPC WriteBlock: writing files straight to the local UFS {} ({}=true)",
           localRoot, AlluxioClientConfig.WRITE_TO_UFS);
     }
-    return localUfs().createFile(path, CreateOptions.builder().overwrite(true).build());
+    // A stock worker's CreateFile leaves the UFS file to the client (it creates nothing itself
+    // when clients write to the UFS): create it with the requested mode and ownership, or
+    // truncate what a worker did create.
+    CreateOptions.Builder direct = CreateOptions.builder().overwrite(true).mode(options.fileMode())
+        .uid(options.uid()).gid(options.gid());
+    if (options.owner() != null) {
+      direct.owner(options.owner());
+    }
+    if (options.group() != null) {
+      direct.group(options.group());
+    }
+    return localUfs().createFile(path, direct.build());
   }
 
   private LocalUnderFileSystem localUfs() throws BackendException {

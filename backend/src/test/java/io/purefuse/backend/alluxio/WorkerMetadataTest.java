@@ -194,6 +194,10 @@ class WorkerMetadataTest {
     assertThat(mk.getOptions().getMode().getOtherBits()).isEqualTo(Bits.NONE);
     assertThatThrownBy(() -> b.createDirectory(p("/d"), CreateOptions.defaults()))
         .isInstanceOf(AlreadyExistsException.class);
+    assertThat(b.createDirectory(p("/d"), CreateOptions.builder().recursive(true).build()).isDirectory()).isTrue();
+    assertThat(b.createDirectory(p("/d/e/f"), CreateOptions.builder().recursive(true).build()).isDirectory()).isTrue();
+    Files.delete(ufs.resolve("d/e/f"));
+    Files.delete(ufs.resolve("d/e"));
 
     Files.writeString(ufs.resolve("d/f"), "x");
     try (DirectoryListing l = b.listStatus(p("/d"))) {

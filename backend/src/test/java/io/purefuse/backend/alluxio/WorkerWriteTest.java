@@ -145,6 +145,15 @@ class WorkerWriteTest {
     assertThat(w.<CompleteFilePRequest>requests("CompleteFile")).extracting(CompleteFilePRequest::getPath)
         .containsExactly(ufs + "/small", ufs + "/large");
     assertThat(w.openFiles).isEmpty();
+    // A stock worker creates nothing at CreateFile: the client creates the file with its mode.
+    Files.delete(ufs.resolve("small"));
+    FileOutStream fresh = b.createFile(AlluxioPath.of("/fresh"), CreateOptions.builder().mode(0604).build());
+    Files.delete(ufs.resolve("fresh"));
+    write(fresh, small, 65536);
+    fresh.close();
+    assertThat(Files.readAllBytes(ufs.resolve("fresh"))).isEqualTo(small);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(ufs.resolve("fresh"))))
+        .isEqualTo("rw----r--");
   }
 
   @Test
