@@ -254,7 +254,8 @@ final class ReadBlockStream {
       if (offset < received) {
         return true; // held, even if the call failed since
       }
-      return failure == null && offset < end && offset <= Math.max(readMark, received) + window;
+      // Not yet here: ours if it lies within the window ahead of the furthest read.
+      return failure == null && offset < end && offset <= readMark + window;
     } finally {
       lock.unlock();
     }
