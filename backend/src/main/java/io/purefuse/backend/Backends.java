@@ -93,6 +93,8 @@ public final class Backends {
           "worker membership (etcd or a static worker list) cannot be read by this build: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, null, "bad worker membership: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new UnavailableException(ErrorCode.UNAVAILABLE, null, "cannot read the worker membership: " + e, e);
     }
     return AlluxioWorkerBackend.open(config, membership);
   }
