@@ -208,6 +208,27 @@ class WorkerReadTest {
   }
 
   @Test
+  void aWorkerLeavingTheMembershipMidReadFailsOver() throws Exception {
+    RecordingWorker a = cluster.addWorker(true, true, 100);
+    RecordingWorker c = cluster.addWorker(true, true, 100);
+    AlluxioWorkerBackend b = cluster.open(cluster.config().prefetch(MIB, 2 * MIB));
+    String name = null;
+    for (int i = 0; name == null; i++) {
+      if (b.ownerOf(AlluxioPath.of("/g" + i)).equals(a.info())) {
+        name = "g" + i;
+      }
+    }
+    byte[] data = file(name, 12 * MIB);
+    try (FileInStream in = b.openFile(AlluxioPath.of("/" + name))) {
+      readAndCheck(in, data, 0, 3 * MIB);
+      cluster.membership.set(List.of(c.info())); // a's channel is closed under the stream
+      readAndCheck(in, data, 3 * MIB, 9 * MIB);
+    }
+    assertThat(b.openChannels()).containsExactly(c.info().address());
+    assertThat(opening(c)).hasSize(1);
+  }
+
+  @Test
   void aSilentWorkerFailsTheReadWithinTheIdleDeadline() throws Exception {
     RecordingWorker w = cluster.addWorker(true, true, 100);
     AlluxioWorkerBackend b = cluster.open(cluster.config().readTimeout(Duration.ofMillis(700)));
