@@ -66,7 +66,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -634,12 +633,6 @@ final class RecordingWorker implements AutoCloseable {
         throw new AssertionError("condition not met within 10 s");
       }
       Thread.sleep(10);
-    }
-  }
-
-  static List<Path> tree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return new ArrayList<>(s.toList());
     }
   }
 }
