@@ -33,7 +33,19 @@ import java.util.zip.CRC32C;
  */
 public final class RequestJournal implements FrameRecorder, Flushable, Closeable {
     private static final int HEADER = 4 + 4 + 8;
-    private static final FastThreadLocal<ByteBuf> CURRENT = new FastThreadLocal<>();
+    /** The frame a reader thread read last: the decoder moves the buffer's indexes afterwards. */
+    private static final FastThreadLocal<Current> CURRENT = new FastThreadLocal<>() {
+        @Override
+        protected Current initialValue() {
+            return new Current();
+        }
+    };
+
+    private static final class Current {
+        ByteBuf buffer;
+        int index;
+        int length;
+    }
 
     private final FileChannel channel;
     private final CRC32C crc = new CRC32C();
@@ -65,7 +77,10 @@ public final class RequestJournal implements FrameRecorder, Flushable, Closeable
 
     @Override
     public void read(ByteBuf frame) {
-        CURRENT.set(frame);
+        Current c = CURRENT.get();
+        c.buffer = frame;
+        c.index = frame.readerIndex();
+        c.length = frame.readableBytes();
     }
 
     @Override
@@ -79,18 +94,18 @@ public final class RequestJournal implements FrameRecorder, Flushable, Closeable
      * @throws IllegalStateException when called outside a reader thread's dispatch
      */
     public synchronized void appendCurrent(long timeNanos) throws IOException {
-        ByteBuf frame = CURRENT.get();
-        if (frame == null) {
+        Current c = CURRENT.get();
+        if (c.buffer == null) {
             throw new IllegalStateException("no request frame is being dispatched on this thread");
         }
-        int len = frame.readableBytes();
+        int len = c.length;
         if (out.capacity() < HEADER + len) {
             out = ByteBuffer.allocateDirect(Integer.highestOneBit(HEADER + len) * 2).order(ByteOrder.LITTLE_ENDIAN);
         }
         out.clear();
         out.position(HEADER);
         out.putLong(8, timeNanos);
-        frame.getBytes(frame.readerIndex(), out.slice(HEADER, len));
+        c.buffer.getBytes(c.index, out.slice(HEADER, len));
         crc.reset();
         crc.update(out.slice(8, 8 + len));
         out.putInt(0, 8 + len);

@@ -74,6 +74,9 @@ public final class Supervisor {
     private int upgrades;
     private long lastStallMillis = -1;
     private volatile boolean stopping;
+    /** Servers in a row that died before serving: a successor that cannot start is not retried for ever. */
+    private int failedStarts;
+    static final int MAX_FAILED_STARTS = 5;
     private final CountDownLatch finished = new CountDownLatch(1);
     private int exitCode;
 
@@ -251,6 +254,17 @@ public final class Supervisor {
                 finishLater();
                 return;
             }
+            failedStarts = p.serving ? 0 : failedStarts + 1;
+            if (failedStarts >= MAX_FAILED_STARTS) {
+                LOG.error("{} servers in a row died before serving (last: {}); giving up and unmounting {}",
+                        failedStarts, ChildProcess.describe(p.child.status()), mount.mountPoint());
+                exitCode = 1;
+                stopping = true;
+                Thread t = new Thread(this::unmountAndFinish, "supervisor-give-up");
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
             successor = standby;
             standby = null;
             if (successor == null) {
@@ -395,6 +409,15 @@ public final class Supervisor {
         finish();
     }
 
+    private void unmountAndFinish() {
+        try {
+            mount.unmount();
+        } catch (MountException e) {
+            LOG.warn("unmount of {} failed: {}", mount.mountPoint(), e.getMessage());
+        }
+        finish();
+    }
+
     private void finish() {
         synchronized (this) {
             if (finished.getCount() == 0) {
@@ -450,6 +473,7 @@ public final class Supervisor {
         m.put("supervisor", Long.toString(ProcessHandle.current().pid()));
         m.put("server", active == null ? "-" : Long.toString(active.pid()));
         m.put("standby", standby == null ? "-" : Long.toString(standby.pid()));
+        m.put("standby_ready", standby != null && standby.ready ? "yes" : "no");
         m.put("generation", Integer.toString(generation));
         m.put("takeovers", Integer.toString(takeovers));
         m.put("upgrades", Integer.toString(upgrades));
