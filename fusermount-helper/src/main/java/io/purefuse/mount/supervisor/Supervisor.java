@@ -111,8 +111,9 @@ public final class Supervisor {
         synchronized (this) {
             if (init == null) {
                 cleanUp();
-                throw new IOException("the server (" + String.join(" ", serverCommand) + ") did not answer the "
-                        + "kernel's INIT: " + first.child + "; see " + config.serverLog());
+                throw new IOException("the server (" + serverCommand.get(0) + " ... "
+                        + serverCommand.get(serverCommand.size() - 1) + ") did not answer the kernel's INIT: "
+                        + first.child + "; see " + config.serverLog());
             }
             initHex = init.substring(SupervisorProtocol.INIT.length() + 1).strip();
             LOG.info("mounted {}: server {} serves, fds {}", mount.mountPoint(), first.pid(), deviceFds);

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code alluxio-fuse list}: our mounts from /proc/self/mountinfo, with the pid from the pid file. */
 @Command(name = "list", aliases = "stat", mixinStandardHelpOptions = true,
-        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, pid, log.")
+        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, server pid, "
+                + "supervisor pid, takeovers/upgrades, log.")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -19,18 +20,40 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-40s %-20s %-8s %s%n", "MOUNT POINT", "SOURCE", "PID", "LOG");
+        out.printf("%-40s %-20s %-8s %-10s %-9s %s%n", "MOUNT POINT", "SOURCE", "PID", "SUPERVISOR", "TAKEOVERS",
+                "LOG");
         for (MountTable.Entry e : MountTable.fuseMounts()) {
             if (!e.subtype().map(FuseMountOptions.SUBTYPE::equals).orElse(false)) {
                 continue;
             }
             RuntimeFiles rf = RuntimeFiles.of(e.mountPoint());
             OptionalLong pid = rf.livePid();
-            out.printf("%-40s %-20s %-8s %s%n", e.mountPoint(), e.source(),
-                    pid.isPresent() ? Long.toString(pid.getAsLong()) : "-",
+            java.util.Map<String, String> sup = supervisorStatus(e.mountPoint());
+            String server = sup.getOrDefault("server", pid.isPresent() ? Long.toString(pid.getAsLong()) : "-");
+            out.printf("%-40s %-20s %-8s %-10s %-9s %s%n", e.mountPoint(), e.source(), server,
+                    sup.getOrDefault("supervisor", "-"),
+                    sup.containsKey("takeovers") ? sup.get("takeovers") + "/" + sup.get("upgrades") : "-",
                     java.nio.file.Files.exists(rf.log()) ? rf.log().toString() : "-");
         }
         out.flush();
         return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    /** The supervisor's status fields (server, supervisor, takeovers, upgrades, ...), empty if unsupervised. */
+    static java.util.Map<String, String> supervisorStatus(java.nio.file.Path mountPoint) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        java.nio.file.Path socket = io.purefuse.mount.supervisor.RunDirectory.controlSocket(mountPoint);
+        if (!java.nio.file.Files.exists(socket)) {
+            return m;
+        }
+        try {
+            for (String l : io.purefuse.mount.supervisor.ControlServer.call(socket, "status")) {
+                String[] kv = l.split(" ", 2);
+                m.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        } catch (java.io.IOException e) {
+            // a supervisor that died: no fields
+        }
+        return m;
     }
 }
