@@ -60,8 +60,13 @@ class SupervisedMountTest {
     }
 
     Sh.Result cli(String... args) {
+        return cliWith(List.of(), args);
+    }
+
+    Sh.Result cliWith(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
         cmd.add("-D" + RuntimeFiles.DIR_PROPERTY + "=" + runtime);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -189,5 +194,31 @@ class SupervisedMountTest {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void metadataChangesCarriedOutByAKilledServerAreNotFailedWhenResent() throws Exception {
+        Files.writeString(base.resolve("ufs/to-rename"), "r");
+        Files.writeString(base.resolve("ufs/to-unlink"), "u");
+        Sh.Result m = cliWith(List.of("-Dpurefuse.test.crashAfter=mkdir:new-dir,rename:to-rename,unlink:to-unlink"),
+                "mount", "--ufs", base.resolve("ufs").toString(), mnt.toString());
+        assertThat(m.exit()).as(m.toString()).isZero();
+        String[][] ops = {
+            {"mkdir", mnt.resolve("new-dir").toString()},
+            {"mv", mnt.resolve("to-rename").toString(), mnt.resolve("renamed").toString()},
+            {"rm", mnt.resolve("to-unlink").toString()},
+        };
+        int takeovers = 0;
+        for (String[] op : ops) {
+            Sh.Result r = Sh.run(60, List.of(op));
+            assertThat(r.exit()).as("%s: %s", String.join(" ", op), r).isZero();
+            takeovers++;
+            assertThat(listLine()).as("the server died after %s", op[0]).contains(" " + takeovers + "/0 ");
+        }
+        assertThat(Files.isDirectory(base.resolve("ufs/new-dir"))).isTrue();
+        assertThat(Files.exists(base.resolve("ufs/renamed"))).isTrue();
+        assertThat(Files.exists(base.resolve("ufs/to-rename"))).isFalse();
+        assertThat(Files.exists(base.resolve("ufs/to-unlink"))).isFalse();
+        assertThat(Files.isDirectory(mnt.resolve("new-dir"))).isTrue();
     }
 }

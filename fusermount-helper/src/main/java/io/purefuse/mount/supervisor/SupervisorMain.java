@@ -77,11 +77,20 @@ public final class SupervisorMain {
             System.err.println("purefuse-supervisor: " + e.getMessage());
             return 1;
         }
+        // SIGTERM / SIGINT to the supervisor ends the mount cleanly (SIGKILL leaves the server serving).
+        Thread hook = new Thread(s::stop, "supervisor-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         Path socket = control != null ? control : RunDirectory.controlSocket(s.mountPoint());
         try (ControlServer c = new ControlServer(s, socket)) {
             System.err.println("purefuse-supervisor: " + s.mountPoint() + " served by " + s.status().get("server")
                     + "; control socket " + socket);
-            return s.awaitFinished();
+            int code = s.awaitFinished();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
+            return code;
         } catch (IOException e) {
             System.err.println("purefuse-supervisor: control socket " + socket + ": " + e.getMessage());
             s.stop();
