@@ -41,7 +41,7 @@ class TakeoverMountTest {
     final List<Process> callers = new ArrayList<>();
 
     @BeforeEach
-    void startSupervisor() throws Exception {
+    void startSupervisor(org.junit.jupiter.api.TestInfo info) throws Exception {
         mnt = Files.createDirectory(tmp.resolve("mnt"));
         probes = Files.createDirectory(tmp.resolve("probes"));
         control = tmp.resolve("control.sock");
@@ -56,6 +56,9 @@ class TakeoverMountTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("supervisor.log").toFile());
         pb.environment().put("PROBE_DIR", probes.toString());
+        if (info.getTags().contains("failing-successors")) {
+            pb.environment().put("PROBE_FAIL_TAKEOVER", "1");
+        }
         supervisor = pb.start();
         waitFor(() -> Files.exists(control) && !status().getOrDefault("standby", "-").equals("-"), 60_000,
                 "the supervisor serving with a standby");
@@ -217,5 +220,15 @@ class TakeoverMountTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("failing-successors")
+    void successorsThatCannotStartEndTheMountInsteadOfLoopingForEver() throws Exception {
+        new ProcessBuilder("kill", "-9", Long.toString(serverPid())).start().waitFor();
+        assertThat(supervisor.waitFor(120, TimeUnit.SECONDS)).as("the supervisor gives up").isTrue();
+        assertThat(supervisor.exitValue()).isEqualTo(1);
+        waitFor(() -> !mounted(), 20_000, "the mount to be gone");
+        assertThat(Files.readString(tmp.resolve("supervisor.log"))).contains("giving up");
     }
 }

@@ -33,6 +33,10 @@ public final class TakeoverProbeServer {
         sup.ready();
         SupervisedServer.Go go = sup.awaitGo();
         int gen = go.generation();
+        if (go.isTakeover() && System.getenv("PROBE_FAIL_TAKEOVER") != null) {
+            System.err.println("probe server: failing the takeover on purpose");
+            System.exit(3);
+        }
         HelloFs hello = new HelloFs();
         LowLevelFilesystem fs = new LowLevelFilesystem() {
             @Override
