@@ -95,7 +95,7 @@ final class ReaderLoop implements Runnable {
     @Override
     public void run() {
         try {
-            TakeoverGate gate = session.gate();
+            TakeoverGate.Slot gate = session.gate().newSlot();
             ResentReplies resent = session.resentReplies();
             while (readFrame()) {
                 if (!gate.enter()) {
