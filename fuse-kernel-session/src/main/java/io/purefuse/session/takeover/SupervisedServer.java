@@ -79,9 +79,32 @@ public final class SupervisedServer {
         return deviceFds.clone();
     }
 
-    /** Tells the supervisor this process is ready for {@code GO} (optional; speeds up upgrades). */
+    /**
+     * Tells the supervisor this process is ready for {@code GO} (optional; speeds up upgrades).
+     * Loads and initialises the session's classes and buffer pool first, so that a takeover does
+     * not pay for them while applications wait.
+     */
     public void ready() throws IOException {
+        warmUp();
         channel.send(SupervisorProtocol.READY);
+    }
+
+    private static void warmUp() {
+        String[] classes = {"io.purefuse.session.FuseSession", "io.purefuse.session.ReaderLoop",
+            "io.purefuse.session.Dispatcher", "io.purefuse.session.Request", "io.purefuse.session.SessionCore",
+            "io.purefuse.session.DirectoryReply", "io.purefuse.session.device.FuseDeviceChannel",
+            "io.purefuse.wire.RequestDecoder", "io.purefuse.wire.RequestFrame", "io.purefuse.wire.ReplyEncoder",
+            "io.purefuse.wire.NotifyEncoder", "io.purefuse.wire.Opcode", "io.purefuse.wire.DirentPacker",
+            "io.purefuse.wire.init.InitNegotiation"};
+        ClassLoader cl = SupervisedServer.class.getClassLoader();
+        for (String c : classes) {
+            try {
+                Class.forName(c, true, cl);
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.debug("warm-up could not load {}: {}", c, e.toString());
+            }
+        }
+        io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1 << 20, 1 << 20).release();
     }
 
     /** Blocks until the supervisor says GO; halts the process if the supervisor goes away first. */

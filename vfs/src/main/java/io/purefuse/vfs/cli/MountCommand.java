@@ -263,6 +263,8 @@ final class MountCommand implements Callable<Integer> {
         } catch (BackendException e) {
             throw new IllegalStateException("cannot open UFS " + plan.ufs() + ": " + e.getMessage(), e);
         }
+        // Warm up what a takeover needs (classes, the metadata cache, the backend) while nobody waits.
+        new AlluxioFuseFilesystem(backend, plan.vfs()).close();
         sup.ready();
         SupervisedServer.Go go = sup.awaitGo();
         long t0 = System.nanoTime();
