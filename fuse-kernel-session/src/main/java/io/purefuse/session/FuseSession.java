@@ -275,6 +275,9 @@ public final class FuseSession implements AutoCloseable {
             if (!Dispatcher.implementsMethod(fs, "readdirplus", Request.class, long.class, long.class, long.class, int.class)) {
                 wanted = wanted.copy().removeFlags(InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO);
             }
+            if (options.passthrough()) {
+                wanted = wanted.copy().addFlags(InitFlags.PASSTHROUGH);
+            }
             NegotiatedInit n = InitNegotiation.negotiate(f.initIn(), wanted);
             if (n.kind() == NegotiatedInit.Kind.UNSUPPORTED_MAJOR) {
                 loop.answerRaw(f.unique(), Errno.EPROTO);
@@ -284,6 +287,7 @@ public final class FuseSession implements AutoCloseable {
             boolean versionOnly = n.kind() == NegotiatedInit.Kind.NEWER_MAJOR;
             if (!versionOnly) {
                 core.minor(n.minor());
+                passthroughAfterInit(n);
                 loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
                 fs.init(n);
             }
@@ -315,6 +319,7 @@ public final class FuseSession implements AutoCloseable {
     /** Takeover: the predecessor's INIT parameters, then NOTIFY_RESEND before the first read. */
     private void resume(ReaderLoop loop, NegotiatedInit n) throws DeviceException {
         core.minor(n.minor());
+        passthroughAfterInit(n);
         loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
         fs.init(n);
         if ((n.offeredFlags() & InitFlags.HAS_RESEND) == 0) {
@@ -338,6 +343,21 @@ public final class FuseSession implements AutoCloseable {
                 n.major(), n.minor(), n.maxWrite(), InitFlags.describe(n.flags()));
         startOtherReaders(n);
         startWatchdog();
+    }
+
+    private void passthroughAfterInit(NegotiatedInit n) {
+        if (!options.passthrough()) {
+            return;
+        }
+        if (n.has(InitFlags.PASSTHROUGH) && n.has(InitFlags.WRITEBACK_CACHE)) {
+            LOG.warn("FUSE passthrough is off: the kernel does not combine it with WRITEBACK_CACHE");
+        } else if (n.has(InitFlags.PASSTHROUGH) && n.maxStackDepth() > 0) {
+            core.passthrough(new Passthrough(primary));
+        } else {
+            String why = (n.offeredFlags() & InitFlags.PASSTHROUGH) == 0 ? "not offered by the kernel (FUSE 7."
+                    + n.minor() + ")" : "not granted (max_stack_depth " + n.maxStackDepth() + ")";
+            LOG.warn("FUSE passthrough {}: reads and writes go through purefuse", why);
+        }
     }
 
     private void startOtherReaders(NegotiatedInit n) {
@@ -402,6 +422,19 @@ public final class FuseSession implements AutoCloseable {
     /** The negotiated INIT parameters (null before INIT). */
     public NegotiatedInit negotiated() {
         return negotiated;
+    }
+
+    /**
+     * The passthrough registry (the same one {@link Request#passthrough()} returns), or null when
+     * passthrough was not asked for or not granted at INIT.
+     */
+    public Passthrough passthrough() {
+        return core.passthrough();
+    }
+
+    /** The first device channel (tests). */
+    DeviceChannel primaryChannel() {
+        return primary;
     }
 
     /** The mount point, or null for {@link #serve}d sessions. */
@@ -475,6 +508,10 @@ public final class FuseSession implements AutoCloseable {
             last = --liveReaders == 0;
         }
         if (last) {
+            Passthrough p = core.passthrough();
+            if (p != null) {
+                p.end();
+            }
             initDone.countDown();
             destroyFilesystem();
             answerLeftovers();

@@ -155,6 +155,7 @@ final class MountCommand implements Callable<Integer> {
         VfsOptions vfs = new VfsOptions()
                 .rootPath(config.alluxioPath())
                 .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
+                .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
@@ -217,7 +218,7 @@ final class MountCommand implements Callable<Integer> {
         }
         FuseSession session;
         try {
-            session = FuseSession.mount(plan.mountPoint(), fs, plan.session());
+            session = FuseSession.mount(plan.mountPoint(), fs, plan.session().passthrough(fs.wantsPassthrough()));
         } catch (Exception e) {
             fs.close();
             backend.close();
@@ -271,7 +272,15 @@ final class MountCommand implements Callable<Integer> {
         AlluxioFuseFilesystem fs = go.isTakeover()
                 ? AlluxioFuseFilesystem.takeOver(backend, plan.vfs(), stateFile)
                 : AlluxioFuseFilesystem.recordingState(backend, plan.vfs(), stateFile);
-        FuseSession session = sup.serve(fs, plan.session(), go);
+        // No passthrough under a supervisor yet: backing ids belong to the connection and outlive
+        // the server, but the VFS does not record them, so a successor would answer a new open of
+        // a file still open through the predecessor's id with another id (the kernel fails that
+        // open with EIO). Recording them in VfsStateLog would lift this.
+        if (fs.wantsPassthrough() && !go.isTakeover()) {
+            org.slf4j.LoggerFactory.getLogger(MountCommand.class).info(
+                    "FUSE passthrough is off for supervised mounts (use --unsupervised to have it)");
+        }
+        FuseSession session = sup.serve(fs, plan.session().passthrough(false), go);
         long myPid = ProcessHandle.current().pid();
         RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
         rf.writePid(myPid);
