@@ -23,6 +23,7 @@ public final class SessionOptions {
     private boolean cloneFds = true;
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
+    private ResentReplies resentReplies;
     private boolean passthrough;
     private java.util.function.Consumer<String> debugSink;
     private boolean trackRequestAge;
@@ -146,6 +147,20 @@ public final class SessionOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * After a takeover: the replies the previous server owed for requests it had carried out
+     * (see {@link ResentReplies}); a resent request found there is answered from it instead of
+     * being run again. Null (the default): every resent request runs again.
+     */
+    public SessionOptions resentReplies(ResentReplies replies) {
+        this.resentReplies = replies;
+        return this;
+    }
+
+    public ResentReplies resentReplies() {
+        return resentReplies;
     }
 
     /**

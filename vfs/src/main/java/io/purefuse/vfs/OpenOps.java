@@ -348,10 +348,11 @@ final class OpenOps {
             try {
                 out = backend.createFile(path, ctx.createOptions(req, mode, umask));
             } catch (AlreadyExistsException e) {
-                if ((flags & O_EXCL) != 0) {
-                    throw e;
+                if ((flags & O_EXCL) != 0 && req.unique() >= 0) {
+                    throw e; // (a resent O_EXCL CREATE finds the file its dead first run made)
                 }
-                // The kernel believed the name was free (stale negative entry): open the existing file.
+                // The kernel believed the name was free (stale negative entry), or this CREATE was
+                // resent after a takeover and the previous server made the file: open it.
                 FileStatus st = ctx.freshStatus(path);
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");
