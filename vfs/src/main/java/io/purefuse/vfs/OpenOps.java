@@ -147,7 +147,7 @@ final class OpenOps {
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");
                 }
-                BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asks(false));
+                BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asksToRead(st.length()));
                 FileHandle h;
                 try {
                     // A passthrough reader needs no stream: the kernel reads the file itself.

@@ -134,6 +134,7 @@ final class MountCommand implements Callable<Integer> {
                 .rootPath(config.alluxioPath())
                 .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
                 .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
+                .passthroughMinSize(config.getLong(FuseConfig.PASSTHROUGH_MIN_SIZE))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
