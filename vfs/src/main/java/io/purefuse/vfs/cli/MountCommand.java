@@ -145,6 +145,7 @@ final class MountCommand implements Callable<Integer> {
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
         }
+        so.readAheadKb(mo.readAheadKb());
         Path mp = mountPoint.toAbsolutePath().normalize();
         if (MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
             OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
