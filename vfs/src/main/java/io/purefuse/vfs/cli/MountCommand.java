@@ -146,6 +146,9 @@ final class MountCommand implements Callable<Integer> {
             so.readerThreads(mo.readerThreads());
         }
         so.readAheadKb(mo.readAheadKb());
+        if (config.get(FuseConfig.TRACE_FILE) != null) {
+            so.traceFile(Path.of(config.get(FuseConfig.TRACE_FILE)).toAbsolutePath());
+        }
         Path mp = mountPoint.toAbsolutePath().normalize();
         if (MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
             OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
