@@ -156,7 +156,26 @@ public final class FuseSession implements AutoCloseable {
             throw e;
         }
         s.start();
+        if (options.readAheadKb() > 0) {
+            setReadAhead(mountPoint, options.readAheadKb());
+        }
         return s;
+    }
+
+    /**
+     * Sets the mount's bdi readahead window. A failure only costs speed: it is logged, never fatal.
+     */
+    private static void setReadAhead(Path mountPoint, int kb) {
+        Path knob = null;
+        try {
+            String device = io.purefuse.mount.MountTable.find(mountPoint.toAbsolutePath().normalize())
+                    .orElseThrow(() -> new IOException("not in the mount table"))
+                    .device();
+            knob = Path.of("/sys/class/bdi", device, "read_ahead_kb");
+            Files.writeString(knob, Integer.toString(kb));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot set read_ahead_kb={} of {} ({}): {}", kb, mountPoint, knob, e.toString());
+        }
     }
 
     /**

@@ -162,6 +162,7 @@ final class MountCommand implements Callable<Integer> {
                 .rootPath(config.alluxioPath())
                 .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
                 .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
+                .passthroughMinSize(config.getLong(FuseConfig.PASSTHROUGH_MIN_SIZE))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
@@ -174,8 +175,11 @@ final class MountCommand implements Callable<Integer> {
         }
         so.debug(mo.debug());
         so.trackRequestAge(true); // alluxio-fuse list shows requests in flight for more than 1 s
-        if (trace != null) {
-            Path t = trace.toAbsolutePath().normalize();
+        so.readAheadKb(mo.readAheadKb());
+        Path traceTo = trace != null ? trace
+                : config.get(FuseConfig.TRACE_FILE) != null ? Path.of(config.get(FuseConfig.TRACE_FILE)) : null;
+        if (traceTo != null) {
+            Path t = traceTo.toAbsolutePath().normalize();
             if (t.getParent() != null && !Files.isDirectory(t.getParent())) {
                 throw new UsageError("--trace: directory " + t.getParent() + " does not exist");
             }
