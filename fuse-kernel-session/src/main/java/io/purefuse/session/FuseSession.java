@@ -157,15 +157,16 @@ public final class FuseSession implements AutoCloseable {
         }
         s.start();
         if (options.readAheadKb() > 0) {
-            setReadAhead(mountPoint, options.readAheadKb());
+            applyReadAhead(mountPoint, options.readAheadKb());
         }
         return s;
     }
 
     /**
-     * Sets the mount's bdi readahead window. A failure only costs speed: it is logged, never fatal.
+     * Sets the mount's bdi readahead window (for mounts made elsewhere, e.g. by a supervisor; the
+     * setting lasts as long as the mount). A failure only costs speed: it is logged, never fatal.
      */
-    private static void setReadAhead(Path mountPoint, int kb) {
+    public static void applyReadAhead(Path mountPoint, int kb) {
         Path knob = null;
         try {
             String device = io.purefuse.mount.MountTable.find(mountPoint.toAbsolutePath().normalize())

@@ -306,6 +306,9 @@ final class MountCommand implements Callable<Integer> {
                     "FUSE passthrough is off for supervised mounts (use --unsupervised to have it)");
         }
         FuseSession session = sup.serve(fs, plan.session().passthrough(false), go);
+        if (!go.isTakeover() && plan.session().readAheadKb() > 0) {
+            FuseSession.applyReadAhead(plan.mountPoint(), plan.session().readAheadKb()); // lasts with the mount
+        }
         long myPid = ProcessHandle.current().pid();
         RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
         rf.writePid(myPid);
