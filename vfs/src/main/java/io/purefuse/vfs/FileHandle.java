@@ -100,6 +100,7 @@ final class FileHandle {
     private boolean modeCounted;
     /** The backing file the kernel serves this open's I/O from, or null (our own path). */
     private volatile io.purefuse.session.BackingFile backing;
+    private volatile boolean restoredPassthrough;
     /** Written since the last FLUSH (the next FLUSH completes or syncs the file). */
     private boolean dirty;
     /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
@@ -162,6 +163,16 @@ final class FileHandle {
     /** The backing file the kernel serves this open's I/O from, or null. */
     io.purefuse.session.BackingFile backing() {
         return backing;
+    }
+
+    /** Takeover: the predecessor opened this with passthrough; its id is attached once adopted. */
+    void restoredPassthrough() {
+        restoredPassthrough = true;
+    }
+
+    /** Whether the kernel serves this open's I/O from a backing file (now or once adopted). */
+    boolean isPassthrough() {
+        return backing != null || restoredPassthrough;
     }
 
     /**
@@ -759,7 +770,7 @@ final class FileHandle {
             }
             if (modeCounted) {
                 modeCounted = false;
-                PassthroughOpens.undo(inode, backing, writable);
+                fs.passthrough().undo(inode, backing, writable);
             }
             fs.inodes().unpin(inode);
             if (cleared) {
