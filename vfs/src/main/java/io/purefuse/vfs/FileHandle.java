@@ -165,9 +165,13 @@ final class FileHandle {
         return backing;
     }
 
-    /** Takeover: the predecessor opened this with passthrough; its id is attached once adopted. */
-    void restoredPassthrough() {
+    /**
+     * Takeover: the predecessor answered this open with passthrough and counted it on the inode
+     * ({@link PassthroughOpens#restoreHandle}); {@link #release()} undoes that count.
+     */
+    synchronized void restoredPassthrough() {
         restoredPassthrough = true;
+        modeCounted = true;
     }
 
     /** Whether the kernel serves this open's I/O from a backing file (now or once adopted). */
@@ -770,7 +774,7 @@ final class FileHandle {
             }
             if (modeCounted) {
                 modeCounted = false;
-                fs.passthrough().undo(inode, backing, writable);
+                fs.passthrough().undoMode(inode, writable, isPassthrough());
             }
             fs.inodes().unpin(inode);
             if (cleared) {

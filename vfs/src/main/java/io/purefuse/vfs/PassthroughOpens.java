@@ -7,9 +7,7 @@ import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.session.BackingFile;
 import io.purefuse.session.Passthrough;
 import io.purefuse.session.Request;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +42,6 @@ final class PassthroughOpens {
     private final VfsStateLog log;
     /** Takeover, until {@link #adopt}: inode -> its predecessor's backing id (guarded by this). */
     private final Map<Inode, Integer> restoredIds = new LinkedHashMap<>();
-    /** Takeover, until {@link #adopt}: restored passthrough handles to attach to their inode's id. */
-    private final List<FileHandle> restoredHandles = new ArrayList<>();
 
     /** @param log records backing ids for a successor server, or null when not supervised */
     PassthroughOpens(FileSystemBackend backend, VfsOptions options, VfsStateLog log) {
@@ -152,9 +148,10 @@ final class PassthroughOpens {
     // ------------------------------------------------------------ takeover
 
     /**
-     * Takeover: counts a handle the predecessor left open on its inode. A passthrough handle
-     * ({@code passthrough}) is attached to the inode's backing id at {@link #adopt}; an own-path
-     * handle (null {@code h} for one whose writer died) keeps later opens off passthrough.
+     * Takeover: counts a handle the predecessor left open on its inode ({@code h} null for one
+     * whose writer died: its release undoes the count through {@link #undoMode}). While a restored
+     * passthrough handle is open, new opens of the inode name its adopted id; while an own-path one
+     * is, they stay off passthrough.
      */
     void restoreHandle(Inode ino, FileHandle h, boolean writable, boolean passthrough) {
         synchronized (ino) {
@@ -170,9 +167,6 @@ final class PassthroughOpens {
         if (h != null) {
             if (passthrough) {
                 h.restoredPassthrough();
-                synchronized (this) {
-                    restoredHandles.add(h);
-                }
             } else {
                 h.attach(null);
             }
@@ -186,19 +180,18 @@ final class PassthroughOpens {
 
     /**
      * Takeover, once the session has passthrough (before it reads a request): makes each restored
-     * id the inode's backing file again, attaches the restored passthrough handles to it, and closes
-     * ids no open file uses any more (the predecessor died between the last RELEASE and the close).
+     * id the inode's backing file again, and closes ids no open file uses any more (the predecessor
+     * died between the last RELEASE and the close). Without this call (the successor has no
+     * passthrough) restored ids stay registered until unmount, and new opens of an inode still
+     * open through one fail with EIO in the kernel until those files are closed.
      */
     void adopt(Passthrough p) {
-        List<FileHandle> handles;
         Map<Inode, Integer> ids;
         synchronized (this) {
-            handles = new ArrayList<>(restoredHandles);
             ids = new LinkedHashMap<>(restoredIds);
-            restoredHandles.clear();
             restoredIds.clear();
         }
-        if (handles.isEmpty() && ids.isEmpty()) {
+        if (ids.isEmpty()) {
             return; // a fresh mount, or nothing was open through passthrough
         }
         int adopted = 0;
@@ -222,19 +215,6 @@ final class PassthroughOpens {
                 LOG.info("closed backing id {} of nodeid {} left by the previous server", b.id(), ino.nodeid);
             }
         }
-        int orphans = 0;
-        for (FileHandle h : handles) {
-            BackingFile b;
-            synchronized (h.inode) {
-                b = h.inode.backing;
-            }
-            if (b != null) {
-                h.attach(b);
-            } else {
-                orphans++; // no id recorded: its counts keep the inode from mixing modes until RELEASE
-            }
-        }
-        LOG.info("adopted {} backing ids of the previous server for {} open passthrough files{}", adopted,
-                handles.size(), orphans == 0 ? "" : " (" + orphans + " without a recorded id)");
+        LOG.info("adopted {} backing ids of the previous server ({} closed as unused)", adopted, ids.size() - adopted);
     }
 }
