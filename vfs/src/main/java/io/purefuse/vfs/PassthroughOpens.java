@@ -136,6 +136,7 @@ final class PassthroughOpens {
                 close = ino.backing;
                 ino.backing = null;
                 if (close != null && log != null) {
+                    CrashPoint.after("backing-close", ino.name); // tests: die between FILE_CLOSE and BACKING_CLOSE
                     log.backingClosed(ino.nodeid); // before the ioctl: a crash leaks the id, never reuses it
                 }
             }

@@ -63,8 +63,13 @@ class SupervisedPassthroughTest {
     }
 
     Sh.Result cli(String... args) {
+        return cliWith(List.of(), args);
+    }
+
+    Sh.Result cliWith(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
         cmd.add("-D" + RuntimeFiles.DIR_PROPERTY + "=" + runtime);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -191,6 +196,37 @@ class SupervisedPassthroughTest {
         String log = serverLog();
         assertThat(log).contains("adopted 1 backing ids");
         assertThat(log).doesNotContain("closing backing id");
+
+        Sh.Result u = cli("unmount", mnt.toString());
+        assertThat(u.exit()).as(u.toString()).isZero();
+    }
+
+    @Test
+    void anIdTheDeadServerDidNotCloseAfterTheLastReleaseIsClosedByTheSuccessor() throws Exception {
+        byte[] data = new byte[SIZE];
+        new Random(12).nextBytes(data);
+        Files.write(ufs.resolve("big"), data);
+
+        // The server dies after recording the last FILE_CLOSE of "big" and before closing its id.
+        Sh.Result m = cliWith(List.of("-Dpurefuse.test.crashAfter=backing-close:big"),
+                "mount", "--ufs", ufs.toString(), mnt.toString());
+        assertThat(m.exit()).as(m.toString()).isZero();
+        assertThat(Files.readAllBytes(mnt.resolve("big"))).isEqualTo(data);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!listLine().contains(" 1/0 ")) {
+            assertThat(System.currentTimeMillis()).as("takeover after the crash at release").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Files.delete(ufs.resolve("big"));
+        deadline = System.currentTimeMillis() + 20_000;
+        while (usedBytes() >= SIZE / 2 || !state().backing.isEmpty()) {
+            assertThat(System.currentTimeMillis())
+                    .as("backing file released (used %d bytes, state %s)", usedBytes(), VfsStateLog.describe(state()))
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(serverLog()).contains("adopted 0 backing ids of the previous server (1 closed as unused)");
+        assertThat(serverLog()).doesNotContain("closing backing id");
 
         Sh.Result u = cli("unmount", mnt.toString());
         assertThat(u.exit()).as(u.toString()).isZero();
