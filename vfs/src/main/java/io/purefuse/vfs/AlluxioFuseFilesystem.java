@@ -100,6 +100,9 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
      * reopened; write handles whose stream died with the predecessor answer EIO to WRITE, FLUSH
      * and FSYNC until released (never a silent loss); so do read handles of files that were
      * unlinked while open (their data is reachable only through the dead process's stream).
+     * Passthrough read handles need no stream (the kernel reads the backing file); the backing ids
+     * the predecessor registered are adopted when the session starts passthrough
+     * ({@link #passthroughStarted}), so new opens of those files name the same id.
      */
     public static AlluxioFuseFilesystem takeOver(FileSystemBackend backend, VfsOptions options,
                                                  java.nio.file.Path stateFile)
@@ -151,6 +154,8 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
             } catch (BackendException ex) {
                 LOG.warn("cannot reopen {} for fh {} after the takeover: {}", path, fh, ex.getMessage());
                 ctx.lostWriters().add(fh);
+                pt.restoreHandle(ino, null, false, false); // still open in the kernel: no passthrough beside it
+                ctx.onLostRelease(fh, () -> pt.undoMode(ino, false, false));
             }
         }
         for (Map.Entry<Long, Integer> e : st.backing.entrySet()) {
