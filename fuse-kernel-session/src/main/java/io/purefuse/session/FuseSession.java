@@ -380,7 +380,9 @@ public final class FuseSession implements AutoCloseable {
         if (n.has(InitFlags.PASSTHROUGH) && n.has(InitFlags.WRITEBACK_CACHE)) {
             LOG.warn("FUSE passthrough is off: the kernel does not combine it with WRITEBACK_CACHE");
         } else if (n.has(InitFlags.PASSTHROUGH) && n.maxStackDepth() > 0) {
-            core.passthrough(new Passthrough(primary));
+            Passthrough p = new Passthrough(primary);
+            core.passthrough(p);
+            fs.passthroughStarted(p);
         } else {
             String why = (n.offeredFlags() & InitFlags.PASSTHROUGH) == 0 ? "not offered by the kernel (FUSE 7."
                     + n.minor() + ")" : "not granted (max_stack_depth " + n.maxStackDepth() + ")";

@@ -40,6 +40,13 @@ public interface LowLevelFilesystem {
     /** Called once after INIT was negotiated, before any other request is dispatched. */
     default void init(NegotiatedInit negotiated) {}
 
+    /**
+     * Called once, before {@link #init} and before any request is read, when the session has FUSE
+     * passthrough ({@link Request#passthrough()} returns {@code p} from then on). A successor server
+     * (takeover) adopts its predecessor's backing ids here ({@link Passthrough#adopt}).
+     */
+    default void passthroughStarted(Passthrough p) {}
+
     /** Called once when the session ends (DESTROY, unmount or close). */
     default void destroy() {}
 

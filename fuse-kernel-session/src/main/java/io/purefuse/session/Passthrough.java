@@ -70,6 +70,23 @@ public final class Passthrough {
         return null;
     }
 
+    /**
+     * A backing id a previous server of this connection registered (takeover): ids belong to the
+     * connection, not to a server, so a successor names it in OPEN replies and closes it like its
+     * own (docs/KERNEL-NOTES.md, "Takeover"). No ioctl: the caller must know the id is live.
+     */
+    public BackingFile adopt(int id) {
+        if (id <= 0) {
+            throw new IllegalArgumentException("backing id " + id);
+        }
+        BackingFile b = open.computeIfAbsent(id, i -> new BackingFile(this, i));
+        if (ended) {
+            b.forget();
+            open.remove(id);
+        }
+        return b;
+    }
+
     /** Backing ids registered and not yet closed (for tests and diagnostics). */
     public int openCount() {
         return open.size();

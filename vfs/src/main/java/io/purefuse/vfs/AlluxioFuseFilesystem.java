@@ -100,6 +100,9 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
      * reopened; write handles whose stream died with the predecessor answer EIO to WRITE, FLUSH
      * and FSYNC until released (never a silent loss); so do read handles of files that were
      * unlinked while open (their data is reachable only through the dead process's stream).
+     * Passthrough read handles need no stream (the kernel reads the backing file); the backing ids
+     * the predecessor registered are adopted when the session starts passthrough
+     * ({@link #passthroughStarted}), so new opens of those files name the same id.
      */
     public static AlluxioFuseFilesystem takeOver(FileSystemBackend backend, VfsOptions options,
                                                  java.nio.file.Path stateFile)
@@ -117,24 +120,50 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         table.restoreAll(st.inodes, st.nextNodeid);
         ctx.nextFhAtLeast(st.nextFh);
         int reopened = 0;
+        PassthroughOpens pt = ctx.passthrough();
         for (Map.Entry<Long, long[]> e : st.files.entrySet()) {
             long fh = e.getKey();
             Inode ino = table.get(e.getValue()[0]);
             boolean writable = e.getValue()[1] != 0;
+            boolean passthrough = e.getValue()[2] != 0;
             io.purefuse.backend.AlluxioPath path = ino == null ? null : table.pathOrNull(ino);
+            if (passthrough && !writable && ino != null) {
+                // The kernel reads the backing file itself: no stream to reopen, even if unlinked.
+                FileHandle h = FileHandle.reader(fh, ino, ctx, null);
+                h.openStatus = path == null ? null : statusOrNull(backend, path);
+                pt.restoreHandle(ino, h, false, true);
+                ctx.handles().put(fh, h);
+                reopened++;
+                continue;
+            }
             if (writable || path == null) {
                 ctx.lostWriters().add(fh);
+                if (ino != null) {
+                    pt.restoreHandle(ino, null, writable, passthrough);
+                    ctx.onLostRelease(fh, () -> pt.undoMode(ino, writable, passthrough));
+                }
                 continue;
             }
             try {
                 io.purefuse.backend.FileInStream in = backend.openFile(path);
                 FileHandle h = FileHandle.reader(fh, ino, ctx, in);
                 h.openStatus = backend.getStatus(path);
+                pt.restoreHandle(ino, h, false, false);
                 ctx.handles().put(fh, h);
                 reopened++;
             } catch (BackendException ex) {
                 LOG.warn("cannot reopen {} for fh {} after the takeover: {}", path, fh, ex.getMessage());
                 ctx.lostWriters().add(fh);
+                pt.restoreHandle(ino, null, false, false); // still open in the kernel: no passthrough beside it
+                ctx.onLostRelease(fh, () -> pt.undoMode(ino, false, false));
+            }
+        }
+        for (Map.Entry<Long, Integer> e : st.backing.entrySet()) {
+            Inode ino = table.get(e.getKey());
+            if (ino != null) {
+                pt.restoreBacking(ino, e.getValue());
+            } else {
+                LOG.warn("backing id {} of unknown nodeid {} stays registered until unmount", e.getValue(), e.getKey());
             }
         }
         for (Map.Entry<Long, Long> e : st.dirs.entrySet()) {
@@ -147,6 +176,21 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
                 + "directories; state log had {} records", st.inodes.size(), st.files.size(), reopened,
                 st.files.size() - reopened, st.dirs.size(), st.records);
         return new AlluxioFuseFilesystem(ctx);
+    }
+
+    private static io.purefuse.backend.FileStatus statusOrNull(FileSystemBackend backend,
+                                                               io.purefuse.backend.AlluxioPath path) {
+        try {
+            return backend.getStatus(path);
+        } catch (BackendException e) {
+            return null;
+        }
+    }
+
+    /** Takeover: adopts the predecessor's backing ids before the first request is read. */
+    @Override
+    public void passthroughStarted(io.purefuse.session.Passthrough p) {
+        ctx.passthrough().adopt(p);
     }
 
     /** Open file handles (for tests and diagnostics). */

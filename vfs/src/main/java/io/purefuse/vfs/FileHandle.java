@@ -100,6 +100,7 @@ final class FileHandle {
     private boolean modeCounted;
     /** The backing file the kernel serves this open's I/O from, or null (our own path). */
     private volatile io.purefuse.session.BackingFile backing;
+    private volatile boolean restoredPassthrough;
     /** Written since the last FLUSH (the next FLUSH completes or syncs the file). */
     private boolean dirty;
     /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
@@ -162,6 +163,20 @@ final class FileHandle {
     /** The backing file the kernel serves this open's I/O from, or null. */
     io.purefuse.session.BackingFile backing() {
         return backing;
+    }
+
+    /**
+     * Takeover: the predecessor answered this open with passthrough and counted it on the inode
+     * ({@link PassthroughOpens#restoreHandle}); {@link #release()} undoes that count.
+     */
+    synchronized void restoredPassthrough() {
+        restoredPassthrough = true;
+        modeCounted = true;
+    }
+
+    /** Whether the kernel serves this open's I/O from a backing file (now or once adopted). */
+    boolean isPassthrough() {
+        return backing != null || restoredPassthrough;
     }
 
     /**
@@ -759,7 +774,7 @@ final class FileHandle {
             }
             if (modeCounted) {
                 modeCounted = false;
-                PassthroughOpens.undo(inode, backing, writable);
+                fs.passthrough().undoMode(inode, writable, isPassthrough());
             }
             fs.inodes().unpin(inode);
             if (cleared) {

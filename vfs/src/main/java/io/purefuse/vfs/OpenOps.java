@@ -157,7 +157,7 @@ final class OpenOps {
                     FileInStream in = b == null ? backend.openFile(path) : null;
                     h = FileHandle.reader(ctx.nextFh(), ino, ctx, in);
                 } catch (Throwable t) {
-                    PassthroughOpens.undo(ino, b, false);
+                    passthrough.undo(ino, b, false);
                     throw t;
                 }
                 h.attach(b);
@@ -317,7 +317,7 @@ final class OpenOps {
                     t.addSuppressed(t2);
                 }
             } else {
-                PassthroughOpens.undo(ino, b, true);
+                passthrough.undo(ino, b, true);
                 synchronized (ino) {
                     ino.writeHandles--;
                 }
@@ -420,7 +420,7 @@ final class OpenOps {
                 out.close();
                 raf = backend.openForRandomWrite(path);
             } catch (Throwable t) {
-                PassthroughOpens.undo(c, b, true);
+                passthrough.undo(c, b, true);
                 throw t;
             }
             synchronized (c) {

@@ -7,6 +7,8 @@ import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.session.BackingFile;
 import io.purefuse.session.Passthrough;
 import io.purefuse.session.Request;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * Counts change at the decision and at {@link FileHandle#release()}; RELEASE comes after the
  * kernel already let go of the file, so the counts only ever overstate what the kernel holds,
  * which keeps both rules safe.
+ *
+ * <p>Under a supervisor ({@link VfsStateLog}) backing ids are recorded: they belong to the
+ * connection and outlive the server, so a successor restores each inode's id and counts
+ * ({@link #restoreHandle}, {@link #restoreBacking}) and adopts the ids once its session has
+ * passthrough ({@link #adopt}): new opens of a file still open through the id name the same id,
+ * and the last RELEASE (wherever it arrives) closes it.
  */
 final class PassthroughOpens {
     private static final Logger LOG = LoggerFactory.getLogger(PassthroughOpens.class);
@@ -32,9 +40,14 @@ final class PassthroughOpens {
     private final boolean enabled;
     private final boolean randomAccess;
     private final long minSize;
+    private final VfsStateLog log;
+    /** Takeover, until {@link #adopt}: inode -> its predecessor's backing id (guarded by this). */
+    private final Map<Inode, Integer> restoredIds = new LinkedHashMap<>();
 
-    PassthroughOpens(FileSystemBackend backend, VfsOptions options) {
+    /** @param log records backing ids for a successor server, or null when not supervised */
+    PassthroughOpens(FileSystemBackend backend, VfsOptions options, VfsStateLog log) {
         this.backend = backend;
+        this.log = log;
         this.enabled = options.passthrough() && backend.capabilities().contains(Capability.BACKING_FD);
         this.randomAccess = options.randomAccess();
         this.minSize = options.passthroughMinSize();
@@ -74,6 +87,10 @@ final class PassthroughOpens {
             if (pass && ino.backing == null) {
                 ino.backing = register(p, path, writable);
                 pass = ino.backing != null;
+                if (pass && log != null) {
+                    // Before the reply names it: a successor must know every id an open file may use.
+                    log.backingOpened(ino.nodeid, ino.backing.id());
+                }
             }
             if (!pass) {
                 ino.ownPathHandles++;
@@ -110,10 +127,15 @@ final class PassthroughOpens {
     }
 
     /** Undoes a {@link #choose} whose handle was never made, or a released handle's. */
-    static void undo(Inode ino, BackingFile backing, boolean writable) {
+    void undo(Inode ino, BackingFile backing, boolean writable) {
+        undoMode(ino, writable, backing != null);
+    }
+
+    /** Undoes the count of an open of {@code ino} in the given mode (closing the id after the last passthrough one). */
+    void undoMode(Inode ino, boolean writable, boolean passthrough) {
         BackingFile close = null;
         synchronized (ino) {
-            if (backing == null) {
+            if (!passthrough) {
                 ino.ownPathHandles--;
                 return;
             }
@@ -124,10 +146,87 @@ final class PassthroughOpens {
             if (ino.passthroughHandles == 0) {
                 close = ino.backing;
                 ino.backing = null;
+                if (close != null && log != null) {
+                    CrashPoint.after("backing-close", ino.name); // tests: die between FILE_CLOSE and BACKING_CLOSE
+                    log.backingClosed(ino.nodeid); // before the ioctl: a crash leaks the id, never reuses it
+                }
             }
         }
         if (close != null) {
             close.close();
         }
+    }
+
+    // ------------------------------------------------------------ takeover
+
+    /**
+     * Takeover: counts a handle the predecessor left open on its inode ({@code h} null for one
+     * whose writer died: its release undoes the count through {@link #undoMode}). While a restored
+     * passthrough handle is open, new opens of the inode name its adopted id; while an own-path one
+     * is, they stay off passthrough.
+     */
+    void restoreHandle(Inode ino, FileHandle h, boolean writable, boolean passthrough) {
+        synchronized (ino) {
+            if (passthrough) {
+                ino.passthroughHandles++;
+                if (writable) {
+                    ino.passthroughWriters++;
+                }
+            } else {
+                ino.ownPathHandles++;
+            }
+        }
+        if (h != null) {
+            if (passthrough) {
+                h.restoredPassthrough();
+            } else {
+                h.attach(null);
+            }
+        }
+    }
+
+    /** Takeover: {@code ino}'s predecessor registered backing id {@code id} and did not close it. */
+    synchronized void restoreBacking(Inode ino, int id) {
+        restoredIds.put(ino, id);
+    }
+
+    /**
+     * Takeover, once the session has passthrough (before it reads a request): makes each restored
+     * id the inode's backing file again, and closes ids no open file uses any more (the predecessor
+     * died between the last RELEASE and the close). Without this call (the successor has no
+     * passthrough) restored ids stay registered until unmount, and new opens of an inode still
+     * open through one fail with EIO in the kernel until those files are closed.
+     */
+    void adopt(Passthrough p) {
+        Map<Inode, Integer> ids;
+        synchronized (this) {
+            ids = new LinkedHashMap<>(restoredIds);
+            restoredIds.clear();
+        }
+        if (ids.isEmpty()) {
+            return; // a fresh mount, or nothing was open through passthrough
+        }
+        int adopted = 0;
+        for (Map.Entry<Inode, Integer> e : ids.entrySet()) {
+            Inode ino = e.getKey();
+            BackingFile b = p.adopt(e.getValue());
+            boolean used;
+            synchronized (ino) {
+                used = ino.passthroughHandles > 0 && ino.backing == null;
+                if (used) {
+                    ino.backing = b;
+                }
+            }
+            if (used) {
+                adopted++;
+            } else {
+                if (log != null) {
+                    log.backingClosed(ino.nodeid);
+                }
+                b.close();
+                LOG.info("closed backing id {} of nodeid {} left by the previous server", b.id(), ino.nodeid);
+            }
+        }
+        LOG.info("adopted {} backing ids of the previous server ({} closed as unused)", adopted, ids.size() - adopted);
     }
 }

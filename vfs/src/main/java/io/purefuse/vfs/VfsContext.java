@@ -63,6 +63,7 @@ final class VfsContext {
      */
     private final Set<Long> lostWriters = ConcurrentHashMap.newKeySet();
     private final VfsStateLog state;
+    private final Map<Long, Runnable> lostModes = new ConcurrentHashMap<>();
     private final AtomicLong nextFh = new AtomicLong(1);
     private final ScheduledExecutorService scheduler;
     private final long entryNs;
@@ -107,7 +108,7 @@ final class VfsContext {
         this.scheduler = ex;
         this.processUid = ownId("unix:uid");
         this.processGid = ownId("unix:gid");
-        this.passthrough = new PassthroughOpens(backend, options);
+        this.passthrough = new PassthroughOpens(backend, options, state);
     }
 
     private static int ownId(String attr) {
@@ -147,11 +148,20 @@ final class VfsContext {
         return lostWriters;
     }
 
-    /** A lost handle was released: forget it (also in the state log). */
+    /** A lost handle was released: forget it (also in the state log) and undo its open mode. */
     void releaseLost(long fh) {
         if (lostWriters.remove(fh) && state != null) {
             state.fileClosed(fh);
         }
+        Runnable undo = lostModes.remove(fh);
+        if (undo != null) {
+            undo.run();
+        }
+    }
+
+    /** Takeover: what releasing lost handle {@code fh} must undo (its passthrough/own-path count). */
+    void onLostRelease(long fh, Runnable undo) {
+        lostModes.put(fh, undo);
     }
 
     /** The takeover state log, or null when the mount is not supervised. */

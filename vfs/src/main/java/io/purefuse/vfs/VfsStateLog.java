@@ -22,8 +22,10 @@ import java.util.zip.CRC32C;
 
 /**
  * What a successor server needs to keep a live mount's nodeids and file handles valid after a
- * takeover: the inode table (nodeid, parent, name) and the open file and directory handles (fh,
- * nodeid, writable). Appended as the state changes, one {@code write(2)} per record into the
+ * takeover: the inode table (nodeid, parent, name), the open file and directory handles (fh,
+ * nodeid, writable, passthrough), and each inode's FUSE passthrough backing id (ids belong to the
+ * connection and outlive the server: a successor must name the same id in new opens of a file
+ * still open through it, and close it at the last RELEASE). Appended as the state changes, one {@code write(2)} per record into the
  * page cache (survives {@code kill -9} of the server, not a machine crash); records carry a
  * length and a CRC32C, so a record cut short by the writer's death ends the log.
  *
@@ -41,6 +43,12 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
     private static final byte DIR_OPEN = 7;
     private static final byte DIR_CLOSE = 8;
     private static final byte NEXT_IDS = 9;
+    /** A FILE_OPEN answered with FUSE passthrough (its inode's backing id is in a BACKING record). */
+    private static final byte FILE_OPEN_PASSTHROUGH = 10;
+    /** An inode's backing id registered ({@code FUSE_DEV_IOC_BACKING_OPEN}); ids outlive the server. */
+    private static final byte BACKING = 11;
+    /** An inode's backing id about to be closed (recorded before the ioctl: a crash leaks, never reuses). */
+    private static final byte BACKING_CLOSE = 12;
 
     private final FileChannel channel;
     private final CRC32C crc = new CRC32C();
@@ -61,10 +69,12 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
     static final class State {
         /** nodeid -> {parent (0: detached), name}; insertion order keeps parents first. */
         final Map<Long, Object[]> inodes = new LinkedHashMap<>();
-        /** fh -> {nodeid, writable}. */
+        /** fh -> {nodeid, writable (0/1), passthrough (0/1)}. */
         final Map<Long, long[]> files = new LinkedHashMap<>();
         /** fh -> nodeid. */
         final Map<Long, Long> dirs = new LinkedHashMap<>();
+        /** nodeid -> backing id registered for it and not closed. */
+        final Map<Long, Integer> backing = new LinkedHashMap<>();
         long nextNodeid = InodeTable.ROOT_ID + 1;
         long nextFh = 1;
         long records;
@@ -120,9 +130,9 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
                 }
             }
             case DROP -> st.inodes.remove(in.readLong());
-            case FILE_OPEN -> {
+            case FILE_OPEN, FILE_OPEN_PASSTHROUGH -> {
                 long fh = in.readLong();
-                st.files.put(fh, new long[] {in.readLong(), in.readBoolean() ? 1 : 0});
+                st.files.put(fh, new long[] {in.readLong(), in.readBoolean() ? 1 : 0, type == FILE_OPEN ? 0 : 1});
                 st.nextFh = Math.max(st.nextFh, fh + 1);
             }
             case FILE_CLOSE -> st.files.remove(in.readLong());
@@ -132,6 +142,11 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
                 st.nextFh = Math.max(st.nextFh, fh + 1);
             }
             case DIR_CLOSE -> st.dirs.remove(in.readLong());
+            case BACKING -> {
+                long nodeid = in.readLong();
+                st.backing.put(nodeid, in.readInt());
+            }
+            case BACKING_CLOSE -> st.backing.remove(in.readLong());
             case NEXT_IDS -> {
                 st.nextNodeid = Math.max(st.nextNodeid, in.readLong());
                 st.nextFh = Math.max(st.nextFh, in.readLong());
@@ -165,8 +180,11 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
                 log.record(DETACH, e.getKey(), 0, null);
             }
         }
+        for (Map.Entry<Long, Integer> e : st.backing.entrySet()) {
+            log.backingOpened(e.getKey(), e.getValue());
+        }
         for (Map.Entry<Long, long[]> e : st.files.entrySet()) {
-            log.fileOpened(e.getKey(), e.getValue()[0], e.getValue()[1] != 0);
+            log.fileOpened(e.getKey(), e.getValue()[0], e.getValue()[1] != 0, e.getValue()[2] != 0);
         }
         for (Map.Entry<Long, Long> e : st.dirs.entrySet()) {
             log.dirOpened(e.getKey(), e.getValue());
@@ -197,9 +215,9 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
         record(DROP, i.nodeid, 0, null);
     }
 
-    void fileOpened(long fh, long nodeid, boolean writable) {
+    void fileOpened(long fh, long nodeid, boolean writable, boolean passthrough) {
         synchronized (this) {
-            begin(FILE_OPEN);
+            begin(passthrough ? FILE_OPEN_PASSTHROUGH : FILE_OPEN);
             try {
                 out.writeLong(fh);
                 out.writeLong(nodeid);
@@ -209,6 +227,25 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
             }
             end();
         }
+    }
+
+    /** {@code nodeid}'s backing id was registered; recorded before the OPEN reply names it. */
+    void backingOpened(long nodeid, int id) {
+        synchronized (this) {
+            begin(BACKING);
+            try {
+                out.writeLong(nodeid);
+                out.writeInt(id);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            end();
+        }
+    }
+
+    /** {@code nodeid}'s backing id is about to be closed. */
+    void backingClosed(long nodeid) {
+        record(BACKING_CLOSE, nodeid, 0, null);
     }
 
     void fileClosed(long fh) {
@@ -279,7 +316,7 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
         return new java.util.concurrent.ConcurrentHashMap<>() {
             @Override
             public FileHandle put(Long fh, FileHandle h) {
-                fileOpened(fh, h.inode.nodeid, h.writable);
+                fileOpened(fh, h.inode.nodeid, h.writable, h.isPassthrough());
                 return super.put(fh, h);
             }
 
@@ -327,7 +364,9 @@ final class VfsStateLog implements InodeTable.Listener, Closeable {
     static List<String> describe(State st) {
         List<String> l = new ArrayList<>();
         st.inodes.forEach((id, e) -> l.add("inode " + id + " parent " + e[0] + " " + e[1]));
-        st.files.forEach((fh, e) -> l.add("file " + fh + " nodeid " + e[0] + (e[1] != 0 ? " w" : " r")));
+        st.files.forEach((fh, e) -> l.add("file " + fh + " nodeid " + e[0] + (e[1] != 0 ? " w" : " r")
+                + (e[2] != 0 ? " passthrough" : "")));
+        st.backing.forEach((id, b) -> l.add("backing " + b + " nodeid " + id));
         st.dirs.forEach((fh, id) -> l.add("dir " + fh + " nodeid " + id));
         return l;
     }

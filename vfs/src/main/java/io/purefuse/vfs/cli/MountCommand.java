@@ -297,15 +297,10 @@ final class MountCommand implements Callable<Integer> {
         AlluxioFuseFilesystem fs = go.isTakeover()
                 ? AlluxioFuseFilesystem.takeOver(backend, plan.vfs(), stateFile)
                 : AlluxioFuseFilesystem.recordingState(backend, plan.vfs(), stateFile);
-        // No passthrough under a supervisor yet: backing ids belong to the connection and outlive
-        // the server, but the VFS does not record them, so a successor would answer a new open of
-        // a file still open through the predecessor's id with another id (the kernel fails that
-        // open with EIO). Recording them in VfsStateLog would lift this.
-        if (fs.wantsPassthrough() && !go.isTakeover()) {
-            org.slf4j.LoggerFactory.getLogger(MountCommand.class).info(
-                    "FUSE passthrough is off for supervised mounts (use --unsupervised to have it)");
-        }
-        FuseSession session = sup.serve(fs, plan.session().passthrough(false), go);
+        // Passthrough backing ids outlive this process (they belong to the connection): the state
+        // log records them and a successor adopts them (PassthroughOpens#adopt). The successor
+        // asks for passthrough whenever the first server did, since it inherits the negotiated INIT.
+        FuseSession session = sup.serve(fs, plan.session().passthrough(fs.wantsPassthrough()), go);
         if (!go.isTakeover() && plan.session().readAheadKb() > 0) {
             FuseSession.applyReadAhead(plan.mountPoint(), plan.session().readAheadKb()); // lasts with the mount
         }
