@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code alluxio-fuse list}: our mounts from /proc/self/mountinfo, with the pid from the pid file. */
-@Command(name = "list", aliases = "stat", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true,
         description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, pid, log.")
 final class ListCommand implements Callable<Integer> {
     @Spec
