@@ -64,7 +64,7 @@ final class FileHandle {
     final long fh;
     final Inode inode;
     final boolean writable;
-    private final AlluxioFuseFilesystem fs;
+    private final VfsContext fs;
     private final FileSystemBackend backend;
 
     /** Status seen at open (answers fstat of an open, unlinked file). */
@@ -78,7 +78,7 @@ final class FileHandle {
     private long parkedBytes;
     private boolean released;
 
-    private FileHandle(long fh, Inode inode, boolean writable, AlluxioFuseFilesystem fs, Mode mode) {
+    private FileHandle(long fh, Inode inode, boolean writable, VfsContext fs, Mode mode) {
         this.fh = fh;
         this.inode = inode;
         this.writable = writable;
@@ -88,25 +88,25 @@ final class FileHandle {
         fs.inodes().pin(inode); // until release(): a FORGET overtaking RELEASE must not drop the write state
     }
 
-    static FileHandle reader(long fh, Inode inode, AlluxioFuseFilesystem fs, FileInStream in) {
+    static FileHandle reader(long fh, Inode inode, VfsContext fs, FileInStream in) {
         FileHandle h = new FileHandle(fh, inode, false, fs, Mode.READ);
         h.reader = in;
         return h;
     }
 
-    static FileHandle sequential(long fh, Inode inode, AlluxioFuseFilesystem fs, FileOutStream out) {
+    static FileHandle sequential(long fh, Inode inode, VfsContext fs, FileOutStream out) {
         FileHandle h = new FileHandle(fh, inode, true, fs, Mode.SEQUENTIAL);
         h.out = out;
         return h;
     }
 
-    static FileHandle pending(long fh, Inode inode, AlluxioFuseFilesystem fs, long baseSize) {
+    static FileHandle pending(long fh, Inode inode, VfsContext fs, long baseSize) {
         FileHandle h = new FileHandle(fh, inode, true, fs, Mode.PENDING);
         h.baseSize = baseSize;
         return h;
     }
 
-    static FileHandle random(long fh, Inode inode, AlluxioFuseFilesystem fs, RandomAccessFileHandle raf) {
+    static FileHandle random(long fh, Inode inode, VfsContext fs, RandomAccessFileHandle raf) {
         FileHandle h = new FileHandle(fh, inode, true, fs, Mode.RANDOM);
         h.raf = raf;
         return h;

@@ -1,0 +1,215 @@
+package io.purefuse.vfs;
+
+import static io.purefuse.vfs.VfsContext.S_IFMT;
+import static io.purefuse.vfs.VfsContext.S_IFREG;
+import static io.purefuse.vfs.VfsContext.fail;
+
+import io.purefuse.backend.AlluxioPath;
+import io.purefuse.backend.AlreadyExistsException;
+import io.purefuse.backend.Capability;
+import io.purefuse.backend.CreateOptions;
+import io.purefuse.backend.FileOutStream;
+import io.purefuse.backend.FileStatus;
+import io.purefuse.backend.FileSystemBackend;
+import io.purefuse.backend.RenameOptions;
+import io.purefuse.session.Request;
+import io.purefuse.wire.Errno;
+import io.purefuse.wire.Flags;
+import io.purefuse.wire.out.EntryOut;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Names: LOOKUP, FORGET, READLINK and the requests that add, remove or move a name (SYMLINK,
+ * MKNOD, MKDIR, UNLINK, RMDIR, RENAME/RENAME2, LINK). Every path is built from a known
+ * directory one validated name at a time ({@link VfsContext#child}).
+ */
+final class NamespaceOps {
+    private final VfsContext ctx;
+    private final FileSystemBackend backend;
+    private final VfsOptions options;
+    private final Set<Capability> caps;
+    private final InodeTable table;
+    private final MetadataCache metadata;
+    private final long negativeNs;
+
+    NamespaceOps(VfsContext ctx) {
+        this.ctx = ctx;
+        this.backend = ctx.backend();
+        this.options = ctx.options();
+        this.caps = ctx.caps();
+        this.table = ctx.inodes();
+        this.metadata = ctx.metadata();
+        this.negativeNs = ctx.negativeNs();
+    }
+
+    void lookup(Request req, long parent, String name) {
+        try {
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            FileStatus st = ctx.cachedStatus(path);
+            if (st == null) {
+                if (negativeNs > 0) {
+                    EntryOut e = req.entry();
+                    e.nodeid(0).entryValidNanos(negativeNs);
+                    req.replyEntry(e);
+                } else {
+                    req.replyError(Errno.ENOENT);
+                }
+                return;
+            }
+            ctx.replyEntry(req, p, name, st);
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void forget(long nodeid, long nlookup) {
+        table.forget(nodeid, nlookup);
+    }
+
+    void readlink(Request req, long nodeid) {
+        try {
+            Inode ino = ctx.inode(nodeid);
+            String target = backend.readSymlink(table.path(ino));
+            byte[] b = target.getBytes(StandardCharsets.UTF_8);
+            req.replyData(b, 0, b.length);
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void symlink(Request req, long parent, String name, String target) {
+        try {
+            ctx.checkWritable();
+            if (!options.symlinks()) {
+                throw Errors.fail(Errno.EOPNOTSUPP, "symlinks are disabled (alluxio.fuse.symlink.enabled=false)");
+            }
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            CreateOptions co = CreateOptions.builder().uid(req.uid()).gid(req.gid()).build();
+            metadata.invalidateWithParent(path);
+            FileStatus st = backend.createSymlink(path, target, co);
+            metadata.invalidateWithParent(path);
+            ctx.replyEntry(req, p, name, st);
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void mknod(Request req, long parent, String name, int mode, int rdev, int umask) {
+        try {
+            int type = mode & S_IFMT;
+            if (type != 0 && type != S_IFREG) {
+                throw Errors.fail(Errno.EPERM, "only regular files can be created with mknod");
+            }
+            ctx.checkWritable();
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            metadata.invalidateWithParent(path);
+            FileOutStream out = backend.createFile(path, ctx.createOptions(req, mode, umask));
+            out.close();
+            metadata.invalidateWithParent(path);
+            ctx.replyEntry(req, p, name, ctx.freshStatus(path));
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void mkdir(Request req, long parent, String name, int mode, int umask) {
+        try {
+            ctx.checkWritable();
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            metadata.invalidateWithParent(path);
+            FileStatus st = backend.createDirectory(path, ctx.createOptions(req, mode, umask));
+            metadata.invalidateWithParent(path);
+            ctx.replyEntry(req, p, name, st);
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void unlink(Request req, long parent, String name) {
+        try {
+            ctx.checkWritable();
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            FileStatus st = ctx.freshStatus(path);
+            if (st.isDirectory()) {
+                throw Errors.fail(Errno.EISDIR, "unlink of a directory");
+            }
+            metadata.invalidateWithParent(path);
+            backend.delete(path, false);
+            metadata.invalidateWithParent(path);
+            table.remove(p, name);
+            req.replyOk();
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void rmdir(Request req, long parent, String name) {
+        try {
+            ctx.checkWritable();
+            Inode p = ctx.inode(parent);
+            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            FileStatus st = ctx.freshStatus(path);
+            if (!st.isDirectory()) {
+                throw Errors.fail(Errno.ENOTDIR, "rmdir of a non-directory");
+            }
+            metadata.invalidateTree(path);
+            backend.delete(path, false);
+            metadata.invalidateTree(path);
+            table.remove(p, name);
+            req.replyOk();
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void rename(Request req, long parent, String name, long newParent, String newName, int flags) {
+        try {
+            ctx.checkWritable();
+            if ((flags & ~(Flags.RENAME_NOREPLACE | Flags.RENAME_EXCHANGE)) != 0
+                    || flags == (Flags.RENAME_NOREPLACE | Flags.RENAME_EXCHANGE)) {
+                throw Errors.fail(Errno.EINVAL, "unsupported rename flags 0x" + Integer.toHexString(flags));
+            }
+            boolean exchange = (flags & Flags.RENAME_EXCHANGE) != 0;
+            boolean noReplace = (flags & Flags.RENAME_NOREPLACE) != 0;
+            if (exchange && !caps.contains(Capability.RENAME_EXCHANGE)) {
+                throw Errors.fail(Errno.EINVAL, "RENAME_EXCHANGE is not supported by " + backend.describe());
+            }
+            Inode p = ctx.inode(parent);
+            Inode np = ctx.inode(newParent);
+            AlluxioPath src = ctx.child(ctx.dirPath(p), name);
+            AlluxioPath dst = ctx.child(ctx.dirPath(np), newName);
+            RenameOptions ro = RenameOptions.fromFlags(flags);
+            if (noReplace && !caps.contains(Capability.RENAME_NOREPLACE)) {
+                if (backend.exists(dst)) {
+                    throw new AlreadyExistsException(dst.toString(), "target exists", null);
+                }
+                ro = RenameOptions.defaults();
+            }
+            metadata.invalidateTree(src);
+            metadata.invalidateTree(dst);
+            if (!src.equals(dst)) {
+                backend.rename(src, dst, ro);
+            }
+            metadata.invalidateTree(src);
+            metadata.invalidateTree(dst);
+            if (exchange) {
+                table.exchange(p, name, np, newName);
+            } else if (!src.equals(dst)) {
+                table.rename(p, name, np, newName);
+            }
+            req.replyOk();
+        } catch (Throwable t) {
+            fail(req, t);
+        }
+    }
+
+    void link(Request req, long nodeid, long newParent, String newName) {
+        req.replyError(options.readOnly() ? Errno.EROFS : Errno.EPERM);
+    }
+}
