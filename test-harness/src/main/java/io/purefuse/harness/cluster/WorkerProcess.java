@@ -180,7 +180,8 @@ public final class WorkerProcess implements AutoCloseable {
         pb.environment().put("LC_ALL", "C.UTF-8");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(c.log.toFile()));
-        Files.writeString(c.log, "---- " + java.time.Instant.now() + " " + String.join(" ", cmd) + "\n",
+        Files.writeString(c.log, "---- " + java.time.Instant.now() + " " + MAIN_CLASS + " " + String.join(" ", c.arguments())
+                + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         long t0 = System.nanoTime();
         Process p = pb.start();
