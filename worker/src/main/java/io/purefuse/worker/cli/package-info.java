@@ -1,0 +1,2 @@
+/** The {@code alluxio-worker} command line. */
+package io.purefuse.worker.cli;

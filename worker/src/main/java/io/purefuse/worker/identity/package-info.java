@@ -1,0 +1,2 @@
+/** The worker's persistent ring identity. */
+package io.purefuse.worker.identity;
