@@ -46,10 +46,14 @@ public final class WorkerProcess implements AutoCloseable {
     public static final Pattern READY = Pattern.compile(
             "alluxio-worker ready host=(\\S+) port=(\\d+) identity=([0-9a-fA-F-]+)");
     private static final Set<WorkerProcess> LIVE = ConcurrentHashMap.newKeySet();
+    /** Launched but not ready yet: reaped at JVM exit too. */
+    private static final Set<Process> STARTING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(WorkerProcess::killQuietly),
-                "worker-process-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            STARTING.forEach(WorkerProcess::killProcess);
+            LIVE.forEach(WorkerProcess::killQuietly);
+        }, "worker-process-reaper"));
     }
 
     /** How to start a worker. {@code port} 0 lets the worker pick a free port. */
@@ -185,6 +189,7 @@ public final class WorkerProcess implements AutoCloseable {
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         long t0 = System.nanoTime();
         Process p = pb.start();
+        STARTING.add(p);
         CompletableFuture<Matcher> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> pumpStdout(p, c.log, ready), "worker-stdout-" + p.pid());
         pump.setDaemon(true);
@@ -194,17 +199,20 @@ public final class WorkerProcess implements AutoCloseable {
             m = ready.get(c.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             killProcess(p);
+            STARTING.remove(p);
             throw new IOException("worker did not become ready within " + c.startTimeout.toSeconds() + "s ("
                     + (p.isAlive() ? "still running" : "exit " + p.exitValue()) + "); log " + c.log + ":\n"
                     + tail(c.log, 30));
         } catch (InterruptedException e) {
             killProcess(p);
+            STARTING.remove(p);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting a worker", e);
         }
         WorkerProcess w = new WorkerProcess(c, p, m.group(1), Integer.parseInt(m.group(2)), m.group(3),
                 Duration.ofNanos(System.nanoTime() - t0));
         LIVE.add(w);
+        STARTING.remove(p);
         return w;
     }
 
