@@ -7,6 +7,8 @@ import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.harness.cluster.ClusterMount;
 import io.purefuse.harness.cluster.LocalCluster;
 import io.purefuse.harness.cluster.PatternData;
+import io.purefuse.session.SessionOptions;
+import io.purefuse.vfs.VfsOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the same data, alternating direct and mount for several rounds; the median is reported.
  *
  * <p>Run: {@code bin/purefuse-bench --cluster [--big-mib N] [--files N] [--file-kib N]
- * [--threads N] [--rounds N]}. On shared 2-core VMs compare ratios, never absolute numbers across
+ * [--threads N] [--rounds N] [--reader-threads N]} ({@code --reader-threads}: FUSE reader
+ * threads of the mount, as {@code -o max_idle_threads=N}; default the session's). On shared 2-core VMs compare ratios, never absolute numbers across
  * runs.
  */
 public final class ClusterBench {
@@ -43,6 +46,7 @@ public final class ClusterBench {
     private int fileKib = 100;
     private int threads = 8;
     private int rounds = 3;
+    private int readerThreads;
 
     private ClusterBench() {}
 
@@ -57,9 +61,10 @@ public final class ClusterBench {
                 case "--file-kib" -> { b.fileKib = Integer.parseInt(v); i++; }
                 case "--threads" -> { b.threads = Integer.parseInt(v); i++; }
                 case "--rounds" -> { b.rounds = Integer.parseInt(v); i++; }
+                case "--reader-threads" -> { b.readerThreads = Integer.parseInt(v); i++; }
                 default -> {
                     System.err.println("usage: purefuse-bench --cluster [--big-mib N] [--files N] [--file-kib N] "
-                            + "[--threads N] [--rounds N]");
+                            + "[--threads N] [--rounds N] [--reader-threads N]");
                     System.exit(2);
                 }
             }
@@ -92,7 +97,7 @@ public final class ClusterBench {
                     bigMib, files, fileKib);
 
             try (FileSystemBackend direct = Backends.fromProperties(cluster.clientProperties());
-                    ClusterMount mount = ClusterMount.mount(cluster)) {
+                    ClusterMount mount = ClusterMount.mount(cluster.clientProperties(), new VfsOptions(), session())) {
                 Side d = new Side("direct") {
                     @Override
                     long readBig(String name) throws Exception {
@@ -151,6 +156,16 @@ public final class ClusterBench {
                 System.out.println("target: mount/direct >= 0.90");
             }
         }
+    }
+
+    /** Default session options, or {@code --reader-threads} FUSE reader threads (as {@code -o max_idle_threads=N}). */
+    private SessionOptions session() {
+        SessionOptions so = new SessionOptions();
+        if (readerThreads > 0) {
+            so.readerThreads(readerThreads);
+        }
+        System.out.println("mount: " + so.readerThreads() + " FUSE reader threads");
+        return so;
     }
 
     private abstract class Side {
