@@ -28,5 +28,10 @@ public enum Capability {
   /** {@link FileStatus#fileId()} is stable for the life of an entry, across renames. */
   STABLE_FILE_IDS,
   /** {@link FileSystemBackend#getSpace()} returns real numbers. */
-  SPACE_INFO
+  SPACE_INFO,
+  /**
+   * {@link FileSystemBackend#openBackingFd} works: files are local files the kernel can read and
+   * write directly (FUSE passthrough).
+   */
+  BACKING_FD
 }

@@ -113,6 +113,24 @@ public interface FileSystemBackend extends AutoCloseable {
   RandomAccessFileHandle openForRandomWrite(AlluxioPath path) throws BackendException;
 
   /**
+   * Opens a regular file as a native file descriptor (O_CLOEXEC, never following a symlink at
+   * the last component), read-only or read-write, for the kernel to serve I/O from directly
+   * (FUSE passthrough). The caller owns the descriptor and must close it.
+   *
+   * @throws UnsupportedException the backend lacks {@link Capability#BACKING_FD}
+   * @throws NotFoundException the file does not exist
+   * @throws IsDirectoryException it is a directory
+   */
+  default int openBackingFd(AlluxioPath path, boolean writable) throws BackendException {
+    throw new UnsupportedException(path.toString(), describe() + " has no native file descriptors");
+  }
+
+  /** Closes a descriptor from {@link #openBackingFd}. */
+  default void closeBackingFd(int fd) {
+    throw new UnsupportedOperationException("no native file descriptors");
+  }
+
+  /**
    * Removes an entry: a file or symlink is unlinked, a directory removed (with its whole subtree
    * if {@code recursive}; symlinks inside are removed, never followed).
    *

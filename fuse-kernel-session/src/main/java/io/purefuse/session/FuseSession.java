@@ -220,6 +220,9 @@ public final class FuseSession implements AutoCloseable {
             if (!Dispatcher.implementsMethod(fs, "readdirplus", Request.class, long.class, long.class, long.class, int.class)) {
                 wanted = wanted.copy().removeFlags(InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO);
             }
+            if (options.passthrough()) {
+                wanted = wanted.copy().addFlags(InitFlags.PASSTHROUGH);
+            }
             NegotiatedInit n = InitNegotiation.negotiate(f.initIn(), wanted);
             if (n.kind() == NegotiatedInit.Kind.UNSUPPORTED_MAJOR) {
                 loop.answerRaw(f.unique(), Errno.EPROTO);
@@ -229,6 +232,7 @@ public final class FuseSession implements AutoCloseable {
             boolean versionOnly = n.kind() == NegotiatedInit.Kind.NEWER_MAJOR;
             if (!versionOnly) {
                 core.minor(n.minor());
+                passthroughAfterInit(n);
                 loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
                 fs.init(n);
             }
@@ -255,6 +259,21 @@ public final class FuseSession implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    private void passthroughAfterInit(NegotiatedInit n) {
+        if (!options.passthrough()) {
+            return;
+        }
+        if (n.has(InitFlags.PASSTHROUGH) && n.has(InitFlags.WRITEBACK_CACHE)) {
+            LOG.warn("FUSE passthrough is off: the kernel does not combine it with WRITEBACK_CACHE");
+        } else if (n.has(InitFlags.PASSTHROUGH) && n.maxStackDepth() > 0) {
+            core.passthrough(new Passthrough(primary));
+        } else {
+            String why = (n.offeredFlags() & InitFlags.PASSTHROUGH) == 0 ? "not offered by the kernel (FUSE 7."
+                    + n.minor() + ")" : "not granted (max_stack_depth " + n.maxStackDepth() + ")";
+            LOG.warn("FUSE passthrough {}: reads and writes go through purefuse", why);
+        }
     }
 
     private void startOtherReaders(NegotiatedInit n) {
@@ -316,6 +335,19 @@ public final class FuseSession implements AutoCloseable {
         return negotiated;
     }
 
+    /**
+     * The passthrough registry (the same one {@link Request#passthrough()} returns), or null when
+     * passthrough was not asked for or not granted at INIT.
+     */
+    public Passthrough passthrough() {
+        return core.passthrough();
+    }
+
+    /** The first device channel (tests). */
+    DeviceChannel primaryChannel() {
+        return primary;
+    }
+
     /** The mount point, or null for {@link #serve}d sessions. */
     public Path mountPoint() {
         return mount == null ? null : mount.mountPoint();
@@ -345,6 +377,10 @@ public final class FuseSession implements AutoCloseable {
             last = --liveReaders == 0;
         }
         if (last) {
+            Passthrough p = core.passthrough();
+            if (p != null) {
+                p.end();
+            }
             initDone.countDown();
             destroyFilesystem();
             answerLeftovers();

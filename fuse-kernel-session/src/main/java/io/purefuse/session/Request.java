@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.purefuse.session.device.DeviceChannel;
 import io.purefuse.wire.Errno;
 import io.purefuse.wire.Opcode;
+import io.purefuse.wire.OpenFlags;
 import io.purefuse.wire.ReplyEncoder;
 import io.purefuse.wire.out.Attr;
 import io.purefuse.wire.out.EntryOut;
@@ -336,22 +337,55 @@ public final class Request {
 
     /** OPEN, OPENDIR: {@code openFlags} are FOPEN_* bits. */
     public boolean replyOpen(long fh, int openFlags) {
+        return replyOpen(fh, openFlags, null);
+    }
+
+    /**
+     * OPEN answered with a passthrough backing file (null: none): sets FOPEN_PASSTHROUGH and the
+     * backing id. The kernel allows only FOPEN_DIRECT_IO, FOPEN_PARALLEL_DIRECT_WRITES and
+     * FOPEN_NOFLUSH besides (the open fails with EIO otherwise), so FOPEN_KEEP_CACHE is dropped.
+     * If this returns false the kernel never saw the id: the caller closes it if nobody else
+     * uses it.
+     */
+    public boolean replyOpen(long fh, int openFlags, BackingFile backing) {
         if (!claim()) {
             return false;
         }
         ByteBuf out = header(16 + 16);
-        ReplyEncoder.open(out, unique, fh, openFlags, 0);
+        ReplyEncoder.open(out, unique, fh, passthroughFlags(openFlags, backing), backing == null ? 0 : backing.id());
         return core.send(this, out, null);
     }
 
     /** CREATE, TMPFILE: entry (lookup count +1) and open handle in one reply. */
     public boolean replyCreate(EntryOut e, long fh, int openFlags) {
+        return replyCreate(e, fh, openFlags, null);
+    }
+
+    /** CREATE with a passthrough backing file (null: none); as {@link #replyOpen(long, int, BackingFile)}. */
+    public boolean replyCreate(EntryOut e, long fh, int openFlags, BackingFile backing) {
         if (!claim()) {
             return false;
         }
         ByteBuf out = header(16 + 128 + 16);
-        ReplyEncoder.create(out, unique, e, fh, openFlags, core.minor());
+        ReplyEncoder.create(out, unique, e, fh, passthroughFlags(openFlags, backing),
+                backing == null ? 0 : backing.id(), core.minor());
         return core.send(this, out, null);
+    }
+
+    private static int passthroughFlags(int openFlags, BackingFile backing) {
+        if (backing == null) {
+            return openFlags;
+        }
+        return (openFlags & ~OpenFlags.FOPEN_KEEP_CACHE) | OpenFlags.FOPEN_PASSTHROUGH;
+    }
+
+    /**
+     * The session's passthrough registry, or null when passthrough was not asked for
+     * ({@link SessionOptions#passthrough}) or the kernel did not grant it.
+     */
+    public Passthrough passthrough() {
+        Passthrough p = core.passthrough();
+        return p != null && p.isAvailable() ? p : null;
     }
 
     /** WRITE: the number of bytes written. */

@@ -16,6 +16,7 @@ final class SessionCore {
     final InFlightTable<Request> inFlight = new InFlightTable<>(256);
     private volatile int minor = io.purefuse.wire.Protocol.KERNEL_MINOR_VERSION;
     private final boolean watchdog;
+    private volatile Passthrough passthrough;
 
     SessionCore(ByteBufAllocator alloc, FrameRecorder recorder, boolean watchdog) {
         this.alloc = alloc;
@@ -55,6 +56,14 @@ final class SessionCore {
 
     void minor(int negotiated) {
         this.minor = negotiated;
+    }
+
+    Passthrough passthrough() {
+        return passthrough;
+    }
+
+    void passthrough(Passthrough p) {
+        this.passthrough = p;
     }
 
     FrameRecorder recorder() {

@@ -23,6 +23,7 @@ public final class SessionOptions {
     private boolean cloneFds = true;
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
+    private boolean passthrough;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -143,5 +144,21 @@ public final class SessionOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * Ask the kernel for FUSE passthrough at INIT (the PASSTHROUGH flag with
+     * {@code max_stack_depth} from {@link #init()}, default 1). Off by default: only a filesystem
+     * that answers opens with backing files ({@link Request#passthrough()}) should ask, since the
+     * flag also limits how the mount can be stacked. The kernel ignores it together with
+     * WRITEBACK_CACHE.
+     */
+    public SessionOptions passthrough(boolean passthrough) {
+        this.passthrough = passthrough;
+        return this;
+    }
+
+    public boolean passthrough() {
+        return passthrough;
     }
 }

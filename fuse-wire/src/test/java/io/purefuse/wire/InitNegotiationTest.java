@@ -57,6 +57,10 @@ class InitNegotiationTest {
         // OVER_IO_URING (bit 41) is not offered (flags2 0x5fd has bit 9 clear)
         assertThat(n.flags()).isEqualTo(InitFlags.ASYNC_READ | InitFlags.PASSTHROUGH | InitFlags.INIT_EXT);
         assertThat(n.maxStackDepth()).isEqualTo(1);
+        InitNegotiation.encodeReply(out, 2, n);
+        assertThat(out.getIntLE(16 + 32)).as("flags2: PASSTHROUGH is bit 37").isEqualTo(1 << 5);
+        assertThat(out.getIntLE(16 + 36)).as("max_stack_depth").isEqualTo(1);
+        out.clear();
         // without INIT_EXT in the offer, flags2 is ignored and INIT_EXT is not set
         InitIn noExt = offer(Le.le().u32(7).u32(45).u32(65536).u32(0x3fffffffL).u32(0xffffffffL).zeros(44).toBytes());
         NegotiatedInit m = InitNegotiation.negotiate(noExt, o);

@@ -80,6 +80,14 @@ public interface LibC {
      *  opened {@code /dev/fuse} makes it join {@code oldFd}'s session. */
     long FUSE_DEV_IOC_CLONE = 0x8004E500L;
 
+    /** {@code FUSE_DEV_IOC_BACKING_OPEN} = {@code _IOW(229, 1, struct fuse_backing_map)}: registers
+     *  the file {@code {int32 fd; uint32 flags = 0; uint64 padding = 0}} names for passthrough;
+     *  returns its backing id (&gt; 0). Needs CAP_SYS_ADMIN and PASSTHROUGH negotiated. */
+    long FUSE_DEV_IOC_BACKING_OPEN = 0x4010E501L;
+
+    /** {@code FUSE_DEV_IOC_BACKING_CLOSE} = {@code _IOW(229, 2, uint32)}: drops a backing id. */
+    long FUSE_DEV_IOC_BACKING_CLOSE = 0x4004E502L;
+
     /** {@code open(2)}; returns the fd or -1. */
     @SaveError
     int open(@In CharSequence path, int flags, int mode);
@@ -134,6 +142,11 @@ public interface LibC {
     @SaveError
     @Variadic(fixedCount = 2)
     int ioctl(int fd, long request, Pointer arg);
+
+    /** {@code ioctl(2)} with its argument at a raw native address (a struct in a direct buffer). */
+    @SaveError
+    @Variadic(fixedCount = 2)
+    int ioctl(int fd, long request, @intptr_t long argAddress);
 
     /** {@code poll(2)} on {@code nfds} 8-byte {@code struct pollfd {int fd; short events; short revents;}}
      *  entries in a direct buffer; returns the number of ready fds, 0 on timeout, -1 on error. */

@@ -32,6 +32,7 @@ public final class Native {
     public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
+    public static final int ENOTTY = 25;
     public static final int EINVAL = 22;
     public static final int ENOSYS = 38;
     public static final int ECONNABORTED = 103;

@@ -77,6 +77,15 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         return ctx.handles().size();
     }
 
+    /**
+     * Whether the session should ask the kernel for FUSE passthrough
+     * ({@code SessionOptions.passthrough}): on by option and the backend has native file
+     * descriptors.
+     */
+    public boolean wantsPassthrough() {
+        return ctx.passthrough().wanted();
+    }
+
     /** The inode table (for tests). */
     InodeTable inodes() {
         return ctx.inodes();

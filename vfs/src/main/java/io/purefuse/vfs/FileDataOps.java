@@ -1,5 +1,6 @@
 package io.purefuse.vfs;
 
+import static io.purefuse.vfs.VfsContext.O_DIRECT;
 import static io.purefuse.vfs.VfsContext.fail;
 
 import io.netty.buffer.ByteBuf;
@@ -62,7 +63,7 @@ final class FileDataOps {
             if (offset < 0) {
                 throw Errors.fail(Errno.EINVAL, "negative offset");
             }
-            h.write(req, offset, data);
+            h.write(req, offset, data, (flags & O_DIRECT) != 0);
         } catch (Throwable t) {
             fail(req, t);
         }

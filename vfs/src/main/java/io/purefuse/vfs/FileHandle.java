@@ -77,6 +77,10 @@ final class FileHandle {
     private TreeMap<Long, Parked> parked;
     private long parkedBytes;
     private boolean released;
+    /** The open's mode was counted on the inode ({@link PassthroughOpens#choose}). */
+    private boolean modeCounted;
+    /** The backing file the kernel serves this open's I/O from, or null (our own path). */
+    private volatile io.purefuse.session.BackingFile backing;
 
     private FileHandle(long fh, Inode inode, boolean writable, VfsContext fs, Mode mode) {
         this.fh = fh;
@@ -117,6 +121,20 @@ final class FileHandle {
     }
 
     /**
+     * Takes over the open mode chosen by {@link PassthroughOpens#choose}: {@link #release()}
+     * undoes it (and closes the inode's backing registration after its last passthrough open).
+     */
+    synchronized void attach(io.purefuse.session.BackingFile b) {
+        modeCounted = true;
+        backing = b;
+    }
+
+    /** The backing file the kernel serves this open's I/O from, or null. */
+    io.purefuse.session.BackingFile backing() {
+        return backing;
+    }
+
+    /**
      * The file's path, for the operations that must reach it by name.
      *
      * @throws io.purefuse.session.FuseErrnoException ESTALE once the file was unlinked or
@@ -143,12 +161,24 @@ final class FileHandle {
         }
         long len;
         switch (mode) {
-            case READ -> len = reader.length();
+            case READ -> len = reader != null ? reader.length() : st.length();
             case RANDOM -> len = raf.length();
             case SEQUENTIAL -> len = out.position();
             default -> len = baseSize;
         }
         return st.toBuilder().length(len).build();
+    }
+
+    /**
+     * A passthrough reader opens no stream (the kernel reads the file itself); should a READ
+     * still come (e.g. a kernel that sends some), open it then.
+     */
+    private synchronized FileInStream openReaderLate() throws BackendException {
+        checkOpen();
+        if (reader == null) {
+            reader = backend.openFile(path());
+        }
+        return reader;
     }
 
     /** Bytes written so far by a sequential stream, or -1 if this handle does not know the size. */
@@ -176,7 +206,8 @@ final class FileHandle {
     private FileInStream readSource() throws BackendException {
         Mode m = mode;
         if (m == Mode.READ) {
-            return reader;
+            FileInStream r = reader;
+            return r != null ? r : openReaderLate();
         }
         if (m == Mode.RANDOM) {
             RandomAccessFileHandle r = raf;
@@ -212,8 +243,13 @@ final class FileHandle {
     /**
      * Writes {@code data} at {@code offset} and answers {@code req} (now, or later for a write
      * held for reordering). {@code data} is only valid during the call.
+     *
+     * @param directIo the file was opened O_DIRECT: the kernel sends one large write as parallel
+     *     requests that may arrive out of order, so a write ahead of the stream is held for
+     *     {@link VfsOptions#reorderWait()}. Any other write ahead of the stream is a real seek
+     *     (nothing will fill the gap): with random access on it converts at once, without the wait.
      */
-    void write(Request req, long offset, ByteBuf data) throws BackendException {
+    void write(Request req, long offset, ByteBuf data, boolean directIo) throws BackendException {
         int len = data.readableBytes();
         synchronized (this) {
             checkOpen();
@@ -228,7 +264,8 @@ final class FileHandle {
                     drainParked();
                     return;
                 }
-                if (offset > pos && parkedBytes + len <= fs.options().reorderWindow()) {
+                boolean mayReorder = directIo || !fs.options().randomAccess();
+                if (offset > pos && mayReorder && parkedBytes + len <= fs.options().reorderWindow()) {
                     park(req, offset, data);
                     return;
                 }
@@ -574,6 +611,10 @@ final class FileHandle {
                 invalidateCache();
             } catch (Throwable t) {
                 failure = first(failure, t);
+            }
+            if (modeCounted) {
+                modeCounted = false;
+                PassthroughOpens.undo(inode, backing, writable);
             }
             fs.inodes().unpin(inode);
             if (cleared) {

@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #METADATA_CACHE_MAX_SIZE}</td><td>20000</td><td>entries of the userspace metadata cache (0 = off)</td></tr>
  *   <tr><td>{@value #METADATA_CACHE_EXPIRATION}</td><td>{@code 10s}</td><td>lifetime of a cached status (0 = off)</td></tr>
  *   <tr><td>{@value #SYMLINK_ENABLED}</td><td>false</td><td>allow creating symbolic links</td></tr>
+ *   <tr><td>{@value #PASSTHROUGH}</td><td>true</td><td>purefuse's own: let the kernel read (and, with random
+ *   access, write) local UFS files directly (FUSE passthrough; needs root and a 6.9+ kernel, else
+ *   ignored)</td></tr>
  *   <tr><td>{@value #REQUEST_TIMEOUT}</td><td>{@code 10min}</td><td>purefuse's own: a kernel request unanswered
  *   this long is failed with ETIMEDOUT instead of hanging its caller (0 = never)</td></tr>
  * </table>
@@ -46,6 +49,7 @@ public final class FuseConfig {
     public static final String METADATA_CACHE_EXPIRATION = "alluxio.user.metadata.cache.expiration.time";
     public static final String SYMLINK_ENABLED = "alluxio.fuse.symlink.enabled";
     public static final String REQUEST_TIMEOUT = "purefuse.fuse.request.timeout";
+    public static final String PASSTHROUGH = "purefuse.fuse.passthrough.enabled";
 
     private static final Map<String, String> DEFAULTS = Map.of(
             MOUNT_ALLUXIO_PATH, "/",
@@ -54,7 +58,8 @@ public final class FuseConfig {
             METADATA_CACHE_MAX_SIZE, "20000",
             METADATA_CACHE_EXPIRATION, "10s",
             SYMLINK_ENABLED, "false",
-            REQUEST_TIMEOUT, "10min");
+            REQUEST_TIMEOUT, "10min",
+            PASSTHROUGH, "true");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|sec|m|min|h|hr|d|day)?");
 

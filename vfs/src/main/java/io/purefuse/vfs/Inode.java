@@ -39,6 +39,15 @@ public final class Inode {
     /** Callbacks run when the sequential writer goes away. */
     List<Runnable> writerWaiters;
 
+    // ---- open modes for FUSE passthrough (guarded by this; see PassthroughOpens) ----
+    /** The backing file shared by all passthrough handles of this inode, or null. */
+    io.purefuse.session.BackingFile backing;
+    /** Open handles answered with passthrough, and those of them that may write. */
+    int passthroughHandles;
+    int passthroughWriters;
+    /** Open handles whose I/O comes to us (the kernel may page-cache them). */
+    int ownPathHandles;
+
     Inode(long nodeid, Inode parent, String name) {
         this.nodeid = nodeid;
         this.parent = parent;

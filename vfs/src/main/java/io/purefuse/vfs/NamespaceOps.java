@@ -47,7 +47,12 @@ final class NamespaceOps {
         try {
             Inode p = ctx.inode(parent);
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
-            FileStatus st = ctx.cachedStatus(path);
+            Inode known = table.find(p, name);
+            FileStatus st;
+            if (known != null && PassthroughOpens.writingThrough(known)) {
+                metadata.invalidate(path); // the kernel writes it directly: a cached size is stale
+            }
+            st = ctx.cachedStatus(path);
             if (st == null) {
                 if (negativeNs > 0) {
                     EntryOut e = req.entry();

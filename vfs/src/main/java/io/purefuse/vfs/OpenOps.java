@@ -15,6 +15,7 @@ import io.purefuse.backend.FileOutStream;
 import io.purefuse.backend.FileStatus;
 import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.backend.RandomAccessFileHandle;
+import io.purefuse.session.BackingFile;
 import io.purefuse.session.Request;
 import io.purefuse.wire.Errno;
 import io.purefuse.wire.OpenFlags;
@@ -45,6 +46,7 @@ final class OpenOps {
     private final ScheduledExecutorService scheduler;
     private final long entryNs;
     private final long attrNs;
+    private final PassthroughOpens passthrough;
 
     OpenOps(VfsContext ctx) {
         this.ctx = ctx;
@@ -56,6 +58,7 @@ final class OpenOps {
         this.scheduler = ctx.scheduler();
         this.entryNs = ctx.entryNs();
         this.attrNs = ctx.attrNs();
+        this.passthrough = ctx.passthrough();
     }
 
     /**
@@ -64,7 +67,8 @@ final class OpenOps {
      */
     private void replyCreate(Request req, EntryOut eo, Inode c, FileHandle h) {
         long fh = register(h);
-        if (!req.replyCreate(eo, fh, openFlagsFor(c, null, true))) {
+        BackingFile b = h.backing();
+        if (!req.replyCreate(eo, fh, withBacking(openFlagsFor(c, null, true), b), b)) {
             abandonHandle(fh);
             table.forget(c.nodeid, 1);
         }
@@ -76,7 +80,8 @@ final class OpenOps {
      */
     private void replyOpen(Request req, FileHandle h, int openFlags) {
         long fh = register(h);
-        if (!req.replyOpen(fh, openFlags)) {
+        BackingFile b = h.backing();
+        if (!req.replyOpen(fh, withBacking(openFlags, b), b)) {
             abandonHandle(fh);
         }
     }
@@ -91,6 +96,15 @@ final class OpenOps {
         } catch (Throwable t) {
             LOG.warn("releasing {} after an unanswered open failed: {}", gone, t.getMessage());
         }
+    }
+
+    /**
+     * A passthrough open carries neither FOPEN_DIRECT_IO (it would send reads and writes back
+     * to us) nor FOPEN_KEEP_CACHE (the kernel refuses it; the session drops it): the kernel
+     * reads the UFS file through that file's own page cache, which is always current.
+     */
+    private static int withBacking(int openFlags, BackingFile b) {
+        return b == null ? openFlags : openFlags & ~(OpenFlags.FOPEN_DIRECT_IO | OpenFlags.FOPEN_KEEP_CACHE);
     }
 
     private int openFlagsFor(Inode ino, FileStatus st, boolean write) {
@@ -133,8 +147,17 @@ final class OpenOps {
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");
                 }
-                FileInStream in = backend.openFile(path);
-                FileHandle h = FileHandle.reader(ctx.nextFh(), ino, ctx, in);
+                BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asks(false));
+                FileHandle h;
+                try {
+                    // A passthrough reader needs no stream: the kernel reads the file itself.
+                    FileInStream in = b == null ? backend.openFile(path) : null;
+                    h = FileHandle.reader(ctx.nextFh(), ino, ctx, in);
+                } catch (Throwable t) {
+                    PassthroughOpens.undo(ino, b, false);
+                    throw t;
+                }
+                h.attach(b);
                 h.openStatus = st;
                 replyOpen(req, h, openFlagsFor(ino, st, false));
                 return;
@@ -160,7 +183,7 @@ final class OpenOps {
      */
     private void openForWrite(Request req, Inode ino, int flags, long deadline, AtomicInteger state) {
         try {
-            FileHandle h = tryOpenForWrite(ino, flags, System.nanoTime() < deadline);
+            FileHandle h = tryOpenForWrite(req, ino, flags, System.nanoTime() < deadline);
             if (h == null) {
                 AtomicInteger st = state;
                 if (st == null) {
@@ -222,7 +245,7 @@ final class OpenOps {
      *
      * @throws io.purefuse.session.FuseErrnoException EBUSY if another writer holds the file
      */
-    private FileHandle tryOpenForWrite(Inode ino, int flags, boolean mayWait) throws BackendException {
+    private FileHandle tryOpenForWrite(Request req, Inode ino, int flags, boolean mayWait) throws BackendException {
         AlluxioPath path = table.path(ino);
         boolean trunc = (flags & O_TRUNC) != 0;
         FileHandle other;
@@ -250,9 +273,14 @@ final class OpenOps {
             alone = ino.writeHandles == 1;
         }
         long fh = ctx.nextFh();
+        BackingFile b = passthrough.choose(req, ino, path, true, passthrough.asks(true));
+        FileHandle h = null;
         try {
-            FileHandle h;
-            if (trunc && alone) {
+            if (b != null) {
+                // The kernel writes the file itself; the random-access handle answers ftruncate,
+                // fsync and fstat of the open file.
+                h = FileHandle.random(fh, ino, ctx, openRandom(path, trunc));
+            } else if (trunc && alone) {
                 metadata.invalidate(path);
                 FileOutStream out = backend.createFile(path, CreateOptions.builder().overwrite(true).build());
                 h = FileHandle.sequential(fh, ino, ctx, out);
@@ -262,23 +290,7 @@ final class OpenOps {
                 }
                 metadata.invalidate(path);
             } else if (options.randomAccess()) {
-                RandomAccessFileHandle raf = backend.openForRandomWrite(path);
-                if (trunc) {
-                    try {
-                        raf.truncate(0);
-                    } catch (BackendException e) {
-                        raf.close();
-                        throw e;
-                    }
-                }
-                metadata.invalidate(path);
-                h = FileHandle.random(fh, ino, ctx, raf);
-                try {
-                    h.openStatus = ctx.cachedStatus(path);
-                } catch (BackendException e) {
-                    h.release();
-                    throw e;
-                }
+                h = FileHandle.random(fh, ino, ctx, openRandom(path, trunc));
             } else if (trunc) {
                 throw Errors.fail(Errno.EBUSY, path + " is open for writing by another handle");
             } else {
@@ -289,13 +301,41 @@ final class OpenOps {
                 h = FileHandle.pending(fh, ino, ctx, st.length());
                 h.openStatus = st;
             }
+            h.attach(b); // from here on h.release() undoes the counts
+            if (h.mode() == FileHandle.Mode.RANDOM) {
+                h.openStatus = ctx.cachedStatus(path);
+            }
             return h;
         } catch (Throwable t) {
-            synchronized (ino) {
-                ino.writeHandles--;
+            if (h != null) {
+                try {
+                    h.release();
+                } catch (Throwable t2) {
+                    t.addSuppressed(t2);
+                }
+            } else {
+                PassthroughOpens.undo(ino, b, true);
+                synchronized (ino) {
+                    ino.writeHandles--;
+                }
             }
             throw t;
         }
+    }
+
+    /** Opens {@code path} for random access, emptied first if {@code trunc}. */
+    private RandomAccessFileHandle openRandom(AlluxioPath path, boolean trunc) throws BackendException {
+        RandomAccessFileHandle raf = backend.openForRandomWrite(path);
+        if (trunc) {
+            try {
+                raf.truncate(0);
+            } catch (BackendException e) {
+                raf.close();
+                throw e;
+            }
+        }
+        metadata.invalidate(path);
+        return raf;
     }
 
     void create(Request req, long parent, String name, int mode, int umask, int flags) {
@@ -320,7 +360,7 @@ final class OpenOps {
                 FileHandle h = null;
                 EntryOut eo;
                 try {
-                    h = tryOpenForWrite(c, flags, false);
+                    h = tryOpenForWrite(req, c, flags, false);
                     eo = req.entry();
                     eo.nodeid(c.nodeid).entryValidNanos(entryNs).attrValidNanos(attrNs);
                     ctx.fillAttr(eo.attr(), c, ctx.freshStatus(path));
@@ -340,11 +380,12 @@ final class OpenOps {
             }
             metadata.invalidateWithParent(path);
             Inode c = table.lookup(p, name);
-            FileHandle h = FileHandle.sequential(ctx.nextFh(), c, ctx, out);
-            h.openStatus = out.initialStatus();
-            synchronized (c) {
-                c.writeHandles++;
-                c.sequentialWriter = h;
+            FileHandle h;
+            try {
+                h = createdHandle(req, c, path, out);
+            } catch (Throwable t) {
+                table.forget(c.nodeid, 1);
+                throw t;
             }
             EntryOut eo = req.entry();
             eo.nodeid(c.nodeid).entryValidNanos(entryNs).attrValidNanos(attrNs);
@@ -353,5 +394,39 @@ final class OpenOps {
         } catch (Throwable t) {
             fail(req, t);
         }
+    }
+
+    /**
+     * The handle of a file CREATE just made: with passthrough the stream completes the empty
+     * file at once and the kernel writes it directly; otherwise the stream is the sequential
+     * writer.
+     */
+    private FileHandle createdHandle(Request req, Inode c, AlluxioPath path, FileOutStream out) throws BackendException {
+        BackingFile b = passthrough.choose(req, c, path, true, passthrough.asks(true));
+        FileHandle h;
+        if (b == null) {
+            h = FileHandle.sequential(ctx.nextFh(), c, ctx, out);
+            synchronized (c) {
+                c.writeHandles++;
+                c.sequentialWriter = h;
+            }
+        } else {
+            RandomAccessFileHandle raf;
+            try {
+                out.close();
+                raf = backend.openForRandomWrite(path);
+            } catch (Throwable t) {
+                PassthroughOpens.undo(c, b, true);
+                throw t;
+            }
+            synchronized (c) {
+                c.writeHandles++;
+            }
+            h = FileHandle.random(ctx.nextFh(), c, ctx, raf);
+            metadata.invalidate(path);
+        }
+        h.attach(b);
+        h.openStatus = out.initialStatus();
+        return h;
     }
 }

@@ -37,6 +37,8 @@ final class VfsContext {
     static final int O_RDONLY = 0;
     static final int O_EXCL = 0200;
     static final int O_TRUNC = 01000;
+    /** O_DIRECT as the kernel reports it in WRITE's {@code flags} (the value differs on aarch64). */
+    static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
     static final int S_IFDIR = 0040000;
@@ -62,6 +64,7 @@ final class VfsContext {
     private final long negativeNs;
     private final int processUid;
     private final int processGid;
+    private final PassthroughOpens passthrough;
 
     VfsContext(FileSystemBackend backend, VfsOptions options) throws BackendException {
         this.backend = backend;
@@ -87,6 +90,7 @@ final class VfsContext {
         this.scheduler = ex;
         this.processUid = ownId("unix:uid");
         this.processGid = ownId("unix:gid");
+        this.passthrough = new PassthroughOpens(backend, options);
     }
 
     private static int ownId(String attr) {
@@ -134,6 +138,11 @@ final class VfsContext {
     /** A new fh, unique among files and directories of this mount. */
     long nextFh() {
         return nextFh.getAndIncrement();
+    }
+
+    /** Passthrough decisions for OPEN/CREATE. */
+    PassthroughOpens passthrough() {
+        return passthrough;
     }
 
     long entryNs() {
@@ -205,6 +214,9 @@ final class VfsContext {
      * the store so that the old length is never reported as the final one.
      */
     FileStatus attrStatus(Inode ino, AlluxioPath p) throws BackendException {
+        if (PassthroughOpens.writingThrough(ino)) {
+            return freshStatus(p); // the kernel writes the file itself: only the store knows its size
+        }
         boolean writing = sequentialSize(ino) >= 0;
         FileStatus st = statusOrThrow(p);
         if (writing && sequentialSize(ino) < 0) {

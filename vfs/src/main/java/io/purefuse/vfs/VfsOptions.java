@@ -9,11 +9,12 @@ import java.time.Duration;
  * <p>Defaults: mount the namespace root, kernel entry/attr timeouts 1 s, negative entries
  * cached by the kernel as long as positive ones, metadata cache of 20000 entries for 10 s,
  * random-access writes and symlinks off, page cache dropped at each open (neither
- * {@code kernel_cache} nor {@code auto_cache}).
+ * {@code kernel_cache} nor {@code auto_cache}), FUSE passthrough on where available.
  */
 public final class VfsOptions {
     private AlluxioPath rootPath = AlluxioPath.root();
     private boolean randomAccess;
+    private boolean passthrough = true;
     private boolean symlinks;
     private boolean readOnly;
     private Duration entryTimeout = Duration.ofSeconds(1);
@@ -46,6 +47,21 @@ public final class VfsOptions {
 
     public boolean randomAccess() {
         return randomAccess;
+    }
+
+    /**
+     * {@code purefuse.fuse.passthrough.enabled}: answer opens with FUSE passthrough when the
+     * backend has {@link io.purefuse.backend.Capability#BACKING_FD} and the kernel grants it.
+     * Read-only opens always; writable opens only with {@link #randomAccess()} (sequential-only
+     * writes keep their own path and its rules).
+     */
+    public VfsOptions passthrough(boolean v) {
+        this.passthrough = v;
+        return this;
+    }
+
+    public boolean passthrough() {
+        return passthrough;
     }
 
     /** {@code alluxio.fuse.symlink.enabled}. */

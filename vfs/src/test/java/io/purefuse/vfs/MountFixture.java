@@ -51,6 +51,12 @@ final class MountFixture implements AutoCloseable {
      */
     static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
             Consumer<Path> prepareUfs) throws Exception {
+        return start(vfs, mount, prepareUfs, s -> { });
+    }
+
+    /** @param session adjusts the session options last (recorder, INIT flags, ...) */
+    static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
+            Consumer<Path> prepareUfs, Consumer<SessionOptions> session) throws Exception {
         Path base = Files.createTempDirectory("purefuse-vfs-");
         // Traversable by other users (permission tests run commands as nobody).
         Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,9 +79,10 @@ final class MountFixture implements AutoCloseable {
             }
             mount.accept(mb);
             SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build())
-                    .unmountTimeout(Duration.ofSeconds(5));
-            FuseSession session = FuseSession.mount(mnt, fs, so);
-            return new MountFixture(base, ufs, mnt, backend, fs, session);
+                    .unmountTimeout(Duration.ofSeconds(5)).passthrough(fs.wantsPassthrough());
+            session.accept(so);
+            FuseSession fuse = FuseSession.mount(mnt, fs, so);
+            return new MountFixture(base, ufs, mnt, backend, fs, fuse);
         } catch (Throwable t) {
             if (fs != null) {
                 fs.close();

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two libc calls java.nio lacks: {@code renameat2(2)} (atomic no-replace and exchange
- * renames) and {@code symlink(2)} with the exact target bytes (NIO normalizes a target path,
- * dropping repeated and trailing slashes). Loaded lazily through jnr-ffi; if loading fails the
+ * The libc calls java.nio lacks: {@code renameat2(2)} (atomic no-replace and exchange
+ * renames), {@code symlink(2)} with the exact target bytes (NIO normalizes a target path,
+ * dropping repeated and trailing slashes) and {@code open(2)} for a native descriptor (FUSE
+ * passthrough). Loaded lazily through jnr-ffi; if loading fails the
  * local UFS falls back to pure NIO and says so in its capabilities.
  */
 final class LocalNative {
@@ -33,7 +34,18 @@ final class LocalNative {
 
     @SaveError
     int symlink(@In byte[] target, @In byte[] linkpath);
+
+    @SaveError
+    int open(@In byte[] path, int flags, int mode);
+
+    @SaveError
+    int close(int fd);
   }
+
+  static final int O_RDONLY = 0;
+  static final int O_RDWR = 2;
+  static final int O_NOFOLLOW = 0400000;
+  static final int O_CLOEXEC = 02000000;
 
   private static final LocalNative INSTANCE = load();
 
@@ -114,6 +126,20 @@ final class LocalNative {
   int symlink(String target, Path link) {
     int rc = libc.symlink(cstring(target), cstring(link.toString()));
     return rc == 0 ? 0 : LastError.getLastError(runtime);
+  }
+
+  /**
+   * {@code open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC)}.
+   *
+   * @return the fd (&gt;= 0), or minus the errno
+   */
+  int openFd(Path path, boolean writable) {
+    int fd = libc.open(cstring(path.toString()), (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC, 0);
+    return fd >= 0 ? fd : -LastError.getLastError(runtime);
+  }
+
+  void close(int fd) {
+    libc.close(fd);
   }
 
   static ErrorCode code(int errno) {

@@ -139,6 +139,7 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
         Capability.SYMLINKS, Capability.OWNERSHIP, Capability.NUMERIC_IDS, Capability.ACCESS_TIME,
         Capability.NANOSECOND_TIMES, Capability.STABLE_FILE_IDS, Capability.SPACE_INFO);
     if (nat != null) {
+      caps.add(Capability.BACKING_FD);
       // Probe: a libc/kernel with renameat2 answers ENOENT for paths that do not exist.
       Path probe = root.resolve(".purefuse-renameat2-probe-" + System.nanoTime());
       int rc = nat.renameat2(probe, probe.resolveSibling(probe.getFileName() + "-b"), LocalNative.RENAME_NOREPLACE);
@@ -791,6 +792,31 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
       return new LocalFileHandle(new ChannelHolder(ch, local, path.toString(), opts, key), path, writable);
     } catch (IOException e) {
       throw LocalErrors.map(e, path);
+    }
+  }
+
+  @Override
+  public int openBackingFd(AlluxioPath path, boolean writable) throws BackendException {
+    if (nat == null) {
+      return FileSystemBackend.super.openBackingFd(path, writable);
+    }
+    Path local = resolve(path);
+    try {
+      checkRegular(local, path);
+    } catch (IOException e) {
+      throw LocalErrors.map(e, path);
+    }
+    int fd = nat.openFd(local, writable);
+    if (fd < 0) {
+      throw BackendException.of(LocalNative.code(-fd), path.toString(), "open for passthrough failed", null);
+    }
+    return fd;
+  }
+
+  @Override
+  public void closeBackingFd(int fd) {
+    if (nat != null && fd >= 0) {
+      nat.close(fd);
     }
   }
 

@@ -699,4 +699,42 @@ class LocalUnderFileSystemTest {
     fs.close();
     assertThatThrownBy(() -> fs.getStatus(AlluxioPath.root())).isInstanceOf(BackendException.class);
   }
+
+  // ------------------------------------------------------------------ backing fds (FUSE passthrough)
+
+  @Test
+  void backingFdIsAnOwnedDescriptorOfTheFileWithTheAskedMode() throws Exception {
+    assertThat(fs.capabilities()).contains(Capability.BACKING_FD);
+    writeFile("/f", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path real = rootDir.toRealPath().resolve("f");
+    for (boolean writable : new boolean[] {false, true}) {
+      int fd = fs.openBackingFd(p("/f"), writable);
+      try {
+        Path link = Path.of("/proc/self/fd/" + fd);
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+        String fdinfo = Files.readString(Path.of("/proc/self/fdinfo/" + fd));
+        int flags = Integer.parseInt(fdinfo.lines().filter(l -> l.startsWith("flags:")).findFirst()
+            .orElseThrow().substring(6).trim(), 8);
+        assertThat(flags & 3).isEqualTo(writable ? 2 : 0);
+        assertThat(flags & 02000000).as("O_CLOEXEC").isNotZero();
+      } finally {
+        fs.closeBackingFd(fd);
+      }
+      assertThat(Files.exists(Path.of("/proc/self/fd/" + fd))
+          && real.equals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)))).as("closed").isFalse();
+    }
+  }
+
+  @Test
+  void backingFdRefusesWhatIsNotARegularFile() throws Exception {
+    fs.createDirectory(p("/d"), CreateOptions.defaults());
+    Files.createSymbolicLink(rootDir.resolve("l"), outside.resolve("secret"));
+    assertThatThrownBy(() -> fs.openBackingFd(p("/missing"), false)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> fs.openBackingFd(p("/d"), false)).isInstanceOf(IsDirectoryException.class);
+    assertThatThrownBy(() -> fs.openBackingFd(p("/l"), false)).isInstanceOf(BackendException.class)
+        .extracting(e -> ((BackendException) e).code()).isEqualTo(ErrorCode.SYMLINK_LOOP);
+    LocalUnderFileSystem pure = LocalUnderFileSystem.open(rootDir, true, false);
+    assertThat(pure.capabilities()).doesNotContain(Capability.BACKING_FD);
+    assertThatThrownBy(() -> pure.openBackingFd(p("/d"), false)).isInstanceOf(UnsupportedException.class);
+  }
 }

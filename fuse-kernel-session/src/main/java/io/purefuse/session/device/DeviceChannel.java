@@ -36,6 +36,23 @@ public interface DeviceChannel extends Closeable {
      */
     DeviceChannel cloneChannel();
 
+    /**
+     * Registers {@code fd} (a regular file) with the kernel for FUSE passthrough
+     * ({@code FUSE_DEV_IOC_BACKING_OPEN}). The kernel takes its own reference to the file: the
+     * caller may close {@code fd} afterwards.
+     *
+     * @return the backing id (&gt; 0), or a negative errno (ENOTTY: not a FUSE device; EPERM:
+     *     no CAP_SYS_ADMIN or passthrough not negotiated)
+     */
+    default int backingOpen(int fd) {
+        return -io.purefuse.wire.Errno.ENOTTY;
+    }
+
+    /** Drops a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}): 0 or a positive errno. */
+    default int backingClose(int backingId) {
+        return io.purefuse.wire.Errno.ENOTTY;
+    }
+
     /** The raw file descriptor, for diagnostics. */
     int fd();
 

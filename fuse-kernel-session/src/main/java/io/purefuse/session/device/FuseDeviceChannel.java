@@ -28,6 +28,14 @@ public final class FuseDeviceChannel implements DeviceChannel {
         }
     };
 
+    /** Scratch for the backing ioctls' 16-byte argument (opens may come from any thread). */
+    private static final FastThreadLocal<ByteBuffer> IOCTL_ARG = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        }
+    };
+
     private static final class Iovecs {
         final ByteBuffer buffer = ByteBuffer.allocateDirect(2 * Native.IOVEC_SIZE).order(ByteOrder.nativeOrder());
         final long address = Native.address(buffer);
@@ -155,6 +163,43 @@ public final class FuseDeviceChannel implements DeviceChannel {
             return writeOpen(joined, null);
         } finally {
             joined.release();
+        }
+    }
+
+    @Override
+    public int backingOpen(int backingFd) {
+        if (!fuseDevice) {
+            return -Native.ENOTTY;
+        }
+        ByteBuffer arg = IOCTL_ARG.get();
+        arg.putInt(0, backingFd).putInt(4, 0).putLong(8, 0); // struct fuse_backing_map
+        long stamp = lock.readLock();
+        try {
+            if (closed.get()) {
+                return -Native.ENODEV;
+            }
+            int id = LIBC.ioctl(fd, LibC.FUSE_DEV_IOC_BACKING_OPEN, Native.address(arg));
+            return id >= 0 ? id : -Native.errno();
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public int backingClose(int backingId) {
+        if (!fuseDevice) {
+            return Native.ENOTTY;
+        }
+        ByteBuffer arg = IOCTL_ARG.get();
+        arg.putInt(0, backingId);
+        long stamp = lock.readLock();
+        try {
+            if (closed.get()) {
+                return Native.ENODEV;
+            }
+            return LIBC.ioctl(fd, LibC.FUSE_DEV_IOC_BACKING_CLOSE, Native.address(arg)) == 0 ? 0 : Native.errno();
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 

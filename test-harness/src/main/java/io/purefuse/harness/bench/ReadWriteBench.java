@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * Throughput of a real mount against a baseline measured in the same run: the same {@code dd}
  * workloads through purefuse and on tmpfs (the kernel alone, no FUSE). Two filesystems are
  * measured: MemFs (the session's own cost) and the Alluxio VFS over a local UFS that lives on
- * tmpfs (what {@code alluxio-fuse mount --ufs} costs over reading the UFS directly). Prints MB/s,
+ * tmpfs (what {@code alluxio-fuse mount --ufs} costs over reading the UFS directly), with FUSE
+ * passthrough off, on, and on with random access (writable opens pass through too). Prints MB/s,
  * the ratio, and the JVM heap the reader threads allocate per READ.
  *
  * <p>Run: {@code bin/purefuse-bench [SIZE_MIB] [memfs|vfs|both]}. Numbers on shared 2-core VMs
@@ -47,18 +48,28 @@ public final class ReadWriteBench {
             }
         }
         if (which.equals("vfs") || which.equals("both")) {
-            Path ufs = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-ufs-");
-            Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
-            try (LocalUnderFileSystem backend = LocalUnderFileSystem.open(ufs)) {
-                run("Alluxio VFS, local UFS on tmpfs", new AlluxioFuseFilesystem(backend, new VfsOptions()), shm, sizeMib);
-            } finally {
-                Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString(), ufs.toString());
-            }
+            vfs("Alluxio VFS, local UFS on tmpfs, passthrough off", new VfsOptions().passthrough(false), sizeMib);
+            vfs("Alluxio VFS, local UFS on tmpfs, passthrough on", new VfsOptions(), sizeMib);
+            vfs("Alluxio VFS, local UFS on tmpfs, passthrough on, random access",
+                    new VfsOptions().randomAccess(true), sizeMib);
+        }
+    }
+
+    private static void vfs(String label, VfsOptions options, int sizeMib) throws Exception {
+        Path ufs = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-ufs-");
+        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "purefuse-bench-");
+        try (LocalUnderFileSystem backend = LocalUnderFileSystem.open(ufs)) {
+            run(label, new AlluxioFuseFilesystem(backend, options), shm, sizeMib);
+        } finally {
+            Shell.run(Duration.ofSeconds(30), "rm", "-rf", shm.toString(), ufs.toString());
         }
     }
 
     private static void run(String label, LowLevelFilesystem fs, Path shm, int sizeMib) throws Exception {
         SessionOptions so = new SessionOptions();
+        if (fs instanceof AlluxioFuseFilesystem a) {
+            so.passthrough(a.wantsPassthrough());
+        }
         if (Integer.getInteger("purefuse.bench.threads") != null) {
             so.readerThreads(Integer.getInteger("purefuse.bench.threads"));
         }
@@ -86,6 +97,11 @@ public final class ReadWriteBench {
             double shmSmall = dd("if=" + shmFile, "of=/dev/null", "bs=4k", "count=" + (smallMib * 256));
             row("read 4 KiB blocks, O_DIRECT", fuseSmall, shmSmall, smallMib);
             System.out.printf(Locale.ROOT, "%-34s %10.0f%n", "  = 4 KiB requests/s through FUSE", smallMib * 256 / fuseSmall);
+            if (m.session().passthrough() != null) {
+                System.out.println("(FUSE passthrough negotiated)");
+            }
+            fioRow("random 4 KiB reads (fio, IOPS)", "randread", fuseFile, shmFile);
+            fioRow("random 4 KiB writes (fio, IOPS)", "randwrite", fuseFile, shmFile);
             long after = readerAllocatedBytes();
             smallFiles(m.path("small"), shm.resolve("small"));
             // Reads above: buffered 128 KiB requests, 1 MiB direct requests, 4 KiB direct requests.
@@ -135,6 +151,35 @@ public final class ReadWriteBench {
         seconds[1] = (t2 - t1) / 1e9;
         seconds[2] = (t3 - t2) / 1e9;
         return seconds;
+    }
+
+    /** fio with one psync job for 3 s on an existing file; prints IOPS and the ratio (or why it failed). */
+    private static void fioRow(String name, String rw, String fuseFile, String shmFile) {
+        double fuse = fio(rw, fuseFile);
+        double base = fio(rw, shmFile);
+        if (fuse < 0 || base < 0) {
+            System.out.printf(Locale.ROOT, "%-34s %10s%n", name, fuse == -2 || base == -2 ? "(no fio)" : "(failed: see stderr)");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%-34s %10.0f %10.0f %7.2f%n", name, fuse, base, fuse / base);
+    }
+
+    /** IOPS of a fio job, -1 if it failed, -2 if fio is missing. */
+    private static double fio(String rw, String file) {
+        Shell.Result r;
+        try {
+            r = Shell.run(Duration.ofMinutes(1), "fio", "--name=bench", "--filename=" + file, "--rw=" + rw,
+                    "--bs=4k", "--ioengine=psync", "--runtime=3", "--time_based", "--minimal");
+        } catch (RuntimeException e) {
+            return -2;
+        }
+        if (!r.ok()) {
+            System.err.println("fio failed: " + r.describe());
+            return -1;
+        }
+        String[] f = r.stdout().trim().split(";");
+        // terse v3: field 8 is read IOPS, field 49 write IOPS (1-based).
+        return Double.parseDouble(rw.contains("read") ? f[7] : f[48]);
     }
 
     private static void row(String name, double fuseSeconds, double baseSeconds, int mib) {

@@ -153,6 +153,7 @@ final class MountCommand implements Callable<Integer> {
         VfsOptions vfs = new VfsOptions()
                 .rootPath(config.alluxioPath())
                 .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
+                .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
@@ -215,7 +216,7 @@ final class MountCommand implements Callable<Integer> {
         }
         FuseSession session;
         try {
-            session = FuseSession.mount(plan.mountPoint(), fs, plan.session());
+            session = FuseSession.mount(plan.mountPoint(), fs, plan.session().passthrough(fs.wantsPassthrough()));
         } catch (Exception e) {
             fs.close();
             backend.close();
