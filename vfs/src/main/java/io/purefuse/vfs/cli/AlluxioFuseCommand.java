@@ -79,6 +79,11 @@ public final class AlluxioFuseCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && java.util.Set.of("location", "load", "stat").contains(args[0])
+                && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // Short-lived query commands: their output is the answer; client chatter only on trouble.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         int code = commandLine().execute(args);
         System.exit(code);
     }

@@ -225,6 +225,9 @@ final class MountCommand implements Callable<Integer> {
                     + (plan.cluster() ? " through " + ClusterOptions.describe(plan.config()) : "") + ": "
                     + e.getMessage(), e);
         }
+        if (plan.cluster()) {
+            ClusterClients.awaitMembership(backend);
+        }
         try {
             fs = new AlluxioFuseFilesystem(backend, plan.vfs());
         } catch (BackendException e) {
