@@ -14,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+    private static final int START_ATTEMPTS = 3;
 
     /** Client property: Alluxio's UFS root. */
     public static final String UFS_ROOT = "alluxio.dora.client.ufs.root";
@@ -134,54 +132,33 @@ public final class LocalCluster implements AutoCloseable {
             }
             workerConfigs.add(wc);
         }
-        // Start the workers in parallel: each JVM takes seconds to come up on a busy machine.
-        ExecutorService pool = Executors.newFixedThreadPool(workerConfigs.size());
-        try {
-            List<Future<WorkerProcess>> started = new ArrayList<>();
-            for (WorkerProcess.Config wc : workerConfigs) {
-                started.add(pool.submit(() -> startWithRetry(wc)));
-            }
-            IOException failure = null;
-            for (Future<WorkerProcess> f : started) { // in order: worker i has cache dir worker-i
-                try {
-                    workers.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    IOException io = e.getCause() instanceof IOException ioe ? ioe : new IOException(e.getCause());
-                    if (failure == null) {
-                        failure = io;
-                    } else {
-                        failure.addSuppressed(io);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while starting workers", e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } finally {
-            pool.shutdownNow();
+        // One after the other: JVMs starting together on a loaded 2-core host push a worker's
+        // first etcd call past its deadline (see startWithRetry).
+        for (WorkerProcess.Config wc : workerConfigs) { // in order: worker i has cache dir worker-i
+            workers.add(startWithRetry(wc));
         }
         LOG.info("local cluster up: {}{}", workers, etcd != null ? " etcd " + etcd.endpoint() : "");
     }
 
     /**
-     * Starts a worker, once more if the first start fails: on a loaded 2-core host several
-     * JVMs starting at once can push a worker's first etcd call past its deadline.
+     * Starts a worker, up to {@value #START_ATTEMPTS} times: on a loaded host a worker's first
+     * etcd call (3 s deadline in EtcdWorkerRegistration) can time out, and the worker then exits 1.
      */
     private static WorkerProcess startWithRetry(WorkerProcess.Config wc) throws IOException {
-        try {
-            return WorkerProcess.start(wc);
-        } catch (IOException first) {
-            LOG.warn("worker start failed, retrying once: {}", first.getMessage());
+        IOException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
                 return WorkerProcess.start(wc);
-            } catch (IOException second) {
-                second.addSuppressed(first);
-                throw second;
+            } catch (IOException e) {
+                LOG.warn("worker start {} of {} failed: {}", attempt, START_ATTEMPTS, e.getMessage());
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
+        throw failure;
     }
 
     public Path baseDir() {
