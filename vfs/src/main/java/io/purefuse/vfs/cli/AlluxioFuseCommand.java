@@ -7,16 +7,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code alluxio-fuse}: mount an Alluxio namespace (embedded mode: a local directory as the UFS)
- * with purefuse, list our mounts, unmount them.
+ * {@code alluxio-fuse}: mount an Alluxio namespace with purefuse (embedded: a local directory as
+ * the UFS; or through Alluxio workers found in etcd or listed), list our mounts, unmount them; and
+ * ask the workers where a file lives ({@code location}), warm it ({@code load}) and how much of it
+ * is cached ({@code stat}).
  *
  * <p>Exit codes: 0 success, 1 the operation failed, 2 bad usage (unknown option, bad value). Every
  * usage error is one line on stderr.
  */
 @Command(name = "alluxio-fuse", mixinStandardHelpOptions = true, version = "purefuse alluxio-fuse 0.1.0",
         description = "Alluxio FUSE in pure Java: mount an Alluxio namespace as a local filesystem.",
-        subcommands = {MountCommand.class, UnmountCommand.class, ListCommand.class, UpgradeCommand.class},
-        synopsisSubcommandLabel = "(mount | unmount | list)")
+        subcommands = {MountCommand.class, UnmountCommand.class, ListCommand.class, UpgradeCommand.class,
+            LocationCommand.class, LoadCommand.class, StatCommand.class},
+        synopsisSubcommandLabel = "(mount | unmount | list | upgrade | location | load | stat)")
 public final class AlluxioFuseCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
@@ -28,7 +31,8 @@ public final class AlluxioFuseCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: mount, unmount or list");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: mount, unmount, list, location, load or stat");
     }
 
     /** Builds the picocli command line with one-line error handling. */
@@ -75,6 +79,11 @@ public final class AlluxioFuseCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && java.util.Set.of("location", "load", "stat").contains(args[0])
+                && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // Short-lived query commands: their output is the answer; client chatter only on trouble.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         int code = commandLine().execute(args);
         System.exit(code);
     }

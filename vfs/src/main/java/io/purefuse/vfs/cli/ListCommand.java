@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code alluxio-fuse list}: our mounts from /proc/self/mountinfo, with the pid from the pid file
  * and, below each, the requests its process has not answered for more than a second.
  */
-@Command(name = "list", aliases = "stat", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true,
         description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, server pid, "
                 + "supervisor pid, takeovers/upgrades, log, and requests in flight for more than 1 s.")
 final class ListCommand implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package io.purefuse.vfs.cli;
 
 import io.purefuse.backend.BackendException;
+import io.purefuse.backend.Backends;
 import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.backend.local.LocalUnderFileSystem;
 import io.purefuse.mount.MountTable;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,7 +51,10 @@ import picocli.CommandLine.Spec;
  * prints the log tail and returns 1.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
-        description = "Mount an Alluxio namespace (embedded: a local directory as the UFS) on MOUNTPOINT.")
+        description = {"Mount an Alluxio namespace on MOUNTPOINT.",
+            "Embedded: --ufs DIR, a local directory as the UFS, no workers.",
+            "Cluster: --etcd URL [--cluster NAME] or --workers HOST:PORT,... with --ufs naming the under-store "
+                    + "root the workers serve (alluxio.dora.client.ufs.root)."})
 final class MountCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,9 +67,13 @@ final class MountCommand implements Callable<Integer> {
                     + FuseConfig.MOUNT_ALLUXIO_PATH + ", else /).")
     String alluxioPath;
 
-    @Option(names = "--ufs", paramLabel = "DIR",
-            description = "Local directory used as the UFS (" + FuseConfig.UFS_ROOT + ").")
+    @Option(names = "--ufs", paramLabel = "DIR|URI",
+            description = "Embedded: the local directory used as the UFS. Cluster: the UFS root the workers serve "
+                    + "(a path or URI as the workers see it). Sets " + FuseConfig.UFS_ROOT + ".")
     String ufs;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
             description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
@@ -103,7 +112,7 @@ final class MountCommand implements Callable<Integer> {
     String mountTimeout;
 
     /** Everything resolved from the command line, before anything is started. */
-    private record Plan(Path mountPoint, Path ufs, FuseConfig config, VfsOptions vfs, SessionOptions session,
+    private record Plan(Path mountPoint, String ufs, boolean cluster, FuseConfig config, VfsOptions vfs, SessionOptions session,
             FuseMountOptions mountOptions) {}
 
     @Override
@@ -144,6 +153,8 @@ final class MountCommand implements Callable<Integer> {
         if (alluxioPath != null) {
             config.set(FuseConfig.MOUNT_ALLUXIO_PATH, alluxioPath);
         }
+        cluster.applyTo(config);
+        boolean clusterMode = ClusterOptions.isCluster(config);
         List<String> opts = new ArrayList<>();
         if (config.get(FuseConfig.MOUNT_OPTIONS) != null) {
             opts.add(config.get(FuseConfig.MOUNT_OPTIONS));
@@ -151,12 +162,21 @@ final class MountCommand implements Callable<Integer> {
         opts.addAll(options);
         FuseMountOptions mo = FuseMountOptions.parse(opts);
 
-        Path ufsRoot = config.ufsRoot();
-        if (ufsRoot == null) {
-            throw new UsageError("no UFS: give --ufs DIR or -D" + FuseConfig.UFS_ROOT + "=DIR");
-        }
-        if (!Files.isDirectory(ufsRoot)) {
-            throw new UsageError("UFS root " + ufsRoot + " is not a directory");
+        String ufsRoot;
+        if (clusterMode) {
+            // The workers read the under-store, not this host: nothing to check locally.
+            ClientOptions.checkClusterUfsRoot(config);
+            ufsRoot = config.get(FuseConfig.UFS_ROOT);
+        } else {
+            Path local = config.ufsRoot();
+            if (local == null) {
+                throw new UsageError("no UFS: give --ufs DIR or -D" + FuseConfig.UFS_ROOT + "=DIR"
+                        + " (or --etcd URL / --workers HOST:PORT for a cluster)");
+            }
+            if (!Files.isDirectory(local)) {
+                throw new UsageError("UFS root " + local + " is not a directory");
+            }
+            ufsRoot = local.toString();
         }
         VfsOptions vfs = new VfsOptions()
                 .rootPath(config.alluxioPath())
@@ -200,7 +220,7 @@ final class MountCommand implements Callable<Integer> {
         if (SupervisedServer.fromEnvironment() == null && !Files.isDirectory(mp)) {
             throw new UsageError("mount point " + mp + " is not a directory");
         }
-        return new Plan(mp, ufsRoot, config, vfs, so, mo);
+        return new Plan(mp, ufsRoot, clusterMode, config, vfs, so, mo);
     }
 
     /** Small helper to print "(pid N)" when a live mount process is known. */
@@ -216,6 +236,23 @@ final class MountCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ foreground
 
+    /** The local UFS, or the Alluxio worker client once its first worker list is in (cluster mode). */
+    private static FileSystemBackend openBackend(Plan plan) throws Exception {
+        FileSystemBackend backend;
+        try {
+            backend = plan.cluster() ? Backends.fromProperties(plan.config().explicitValues())
+                    : LocalUnderFileSystem.open(Path.of(plan.ufs()));
+        } catch (BackendException e) {
+            throw new IllegalStateException("cannot open UFS " + plan.ufs()
+                    + (plan.cluster() ? " through " + ClusterOptions.describe(plan.config()) : "") + ": "
+                    + e.getMessage(), e);
+        }
+        if (plan.cluster()) {
+            ClusterClients.awaitMembership(backend);
+        }
+        return backend;
+    }
+
     private int runForeground(Plan plan) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         for (String ig : plan.mountOptions().ignored()) {
@@ -224,13 +261,8 @@ final class MountCommand implements Callable<Integer> {
         err.flush();
         RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
         long myPid = ProcessHandle.current().pid();
-        FileSystemBackend backend;
+        FileSystemBackend backend = openBackend(plan);
         AlluxioFuseFilesystem fs;
-        try {
-            backend = LocalUnderFileSystem.open(plan.ufs());
-        } catch (BackendException e) {
-            throw new IllegalStateException("cannot open UFS " + plan.ufs() + ": " + e.getMessage(), e);
-        }
         try {
             fs = new AlluxioFuseFilesystem(backend, plan.vfs());
         } catch (BackendException e) {
@@ -283,12 +315,7 @@ final class MountCommand implements Callable<Integer> {
         if (stateFile == null) {
             throw new UsageError("a supervised mount process needs --state FILE");
         }
-        FileSystemBackend backend;
-        try {
-            backend = LocalUnderFileSystem.open(plan.ufs());
-        } catch (BackendException e) {
-            throw new IllegalStateException("cannot open UFS " + plan.ufs() + ": " + e.getMessage(), e);
-        }
+        FileSystemBackend backend = openBackend(plan);
         // Warm up what a takeover needs (classes, the metadata cache, the backend) while nobody waits.
         new AlluxioFuseFilesystem(backend, plan.vfs()).close();
         sup.ready();
@@ -360,7 +387,8 @@ final class MountCommand implements Callable<Integer> {
         cmd.add("--state");
         cmd.add(rf.dir().resolve(rf.pid().getFileName().toString().replace(".pid", ".state")).toString());
         cmd.add("--ufs");
-        cmd.add(plan.ufs().toString());
+        cmd.add(plan.ufs());
+        cmd.addAll(cluster.arguments());
         if (conf != null) {
             cmd.add("--conf");
             cmd.add(conf.toAbsolutePath().toString());
@@ -450,7 +478,8 @@ final class MountCommand implements Callable<Integer> {
         cmd.add("mount");
         cmd.add("--foreground");
         cmd.add("--ufs");
-        cmd.add(plan.ufs().toString());
+        cmd.add(plan.ufs());
+        cmd.addAll(cluster.arguments());
         if (trace != null) {
             cmd.add("--trace");
             cmd.add(trace.toAbsolutePath().normalize().toString());
@@ -489,8 +518,9 @@ final class MountCommand implements Callable<Integer> {
                 return AlluxioFuseCommand.EXIT_FAILED;
             }
             if (mountAnswers(plan.mountPoint()) && Files.exists(rf.pid())) {
-                out.println("Mounted " + plan.ufs() + (plan.vfs().rootPath().isRoot() ? "" : plan.vfs().rootPath().toString()) + " on " + plan.mountPoint() + " (pid "
-                        + rf.readPid().orElse(p.pid()) + ", log " + rf.log() + ")");
+                out.println("Mounted " + plan.ufs() + (plan.vfs().rootPath().isRoot() ? "" : plan.vfs().rootPath().toString())
+                        + (plan.cluster() ? " through " + ClusterOptions.describe(plan.config()) : "")
+                        + " on " + plan.mountPoint() + " (pid " + rf.readPid().orElse(p.pid()) + ", log " + rf.log() + ")");
                 out.flush();
                 return AlluxioFuseCommand.EXIT_OK;
             }
