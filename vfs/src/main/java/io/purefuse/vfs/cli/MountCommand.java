@@ -428,7 +428,8 @@ final class MountCommand implements Callable<Integer> {
             }
             if (mountAnswers(plan.mountPoint()) && Files.exists(rf.pid())) {
                 out.println("Mounted " + plan.ufs() + (plan.vfs().rootPath().isRoot() ? "" : plan.vfs().rootPath()
-                        .toString()) + " on " + plan.mountPoint() + " (supervisor " + p.pid() + ", server "
+                        .toString()) + (plan.cluster() ? " through " + ClusterOptions.describe(plan.config()) : "")
+                        + " on " + plan.mountPoint() + " (supervisor " + p.pid() + ", server "
                         + rf.readPid().orElse(-1) + ", log " + rf.log() + ")");
                 out.flush();
                 return AlluxioFuseCommand.EXIT_OK;
