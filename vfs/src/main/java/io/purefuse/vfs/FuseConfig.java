@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  *   ignored)</td></tr>
  *   <tr><td>{@value #REQUEST_TIMEOUT}</td><td>{@code 10min}</td><td>purefuse's own: a kernel request unanswered
  *   this long is failed with ETIMEDOUT instead of hanging its caller (0 = never)</td></tr>
+ *   <tr><td>{@value #BACKEND_TIMEOUT}</td><td>{@code 0}</td><td>purefuse's own: deadline of one backend
+ *   namespace or open call; a call that misses it answers ETIMEDOUT and its late result is discarded
+ *   (0 = none)</td></tr>
  * </table>
  * Durations are Alluxio style: a number with a unit {@code ms, s, sec, m, min, h, d} (a bare
  * number is milliseconds).
@@ -50,6 +53,7 @@ public final class FuseConfig {
     public static final String SYMLINK_ENABLED = "alluxio.fuse.symlink.enabled";
     public static final String REQUEST_TIMEOUT = "purefuse.fuse.request.timeout";
     public static final String PASSTHROUGH = "purefuse.fuse.passthrough.enabled";
+    public static final String BACKEND_TIMEOUT = "purefuse.fuse.backend.timeout";
 
     private static final Map<String, String> DEFAULTS = Map.of(
             MOUNT_ALLUXIO_PATH, "/",
@@ -59,7 +63,8 @@ public final class FuseConfig {
             METADATA_CACHE_EXPIRATION, "10s",
             SYMLINK_ENABLED, "false",
             REQUEST_TIMEOUT, "10min",
-            PASSTHROUGH, "true");
+            PASSTHROUGH, "true",
+            BACKEND_TIMEOUT, "0");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|sec|m|min|h|hr|d|day)?");
 

@@ -94,7 +94,7 @@ final class NamespaceOps {
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
             CreateOptions co = CreateOptions.builder().uid(req.uid()).gid(req.gid()).build();
             metadata.invalidateWithParent(path);
-            FileStatus st = backend.createSymlink(path, target, co);
+            FileStatus st = VfsContext.checked(path, backend.createSymlink(path, target, co));
             metadata.invalidateWithParent(path);
             ctx.replyEntry(req, p, name, st);
         } catch (Throwable t) {
@@ -127,7 +127,7 @@ final class NamespaceOps {
             Inode p = ctx.inode(parent);
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
             metadata.invalidateWithParent(path);
-            FileStatus st = backend.createDirectory(path, ctx.createOptions(req, mode, umask));
+            FileStatus st = VfsContext.checked(path, backend.createDirectory(path, ctx.createOptions(req, mode, umask)));
             metadata.invalidateWithParent(path);
             ctx.replyEntry(req, p, name, st);
         } catch (Throwable t) {

@@ -136,7 +136,8 @@ final class MountCommand implements Callable<Integer> {
                 .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
-                .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
+                .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION))
+                .backendTimeout(config.getDuration(FuseConfig.BACKEND_TIMEOUT));
         config.getDuration(FuseConfig.UMOUNT_TIMEOUT); // validate early
         mo.applyTo(vfs);
         SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions())
