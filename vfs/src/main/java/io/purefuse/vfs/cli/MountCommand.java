@@ -64,7 +64,7 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
             description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
-                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other, "
+                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other (implies default_permissions unless no_default_permissions is given), "
                     + "default_permissions, auto_unmount, fsname=NAME, and the generic mount flags.")
     List<String> options = new ArrayList<>();
 
@@ -138,20 +138,23 @@ final class MountCommand implements Callable<Integer> {
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION))
                 .backendTimeout(config.getDuration(FuseConfig.BACKEND_TIMEOUT));
-        config.getDuration(FuseConfig.UMOUNT_TIMEOUT); // validate early
         mo.applyTo(vfs);
         SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions())
-                .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT));
+                .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT))
+                .unmountTimeout(config.getDuration(FuseConfig.UMOUNT_TIMEOUT));
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
         }
         Path mp = mountPoint.toAbsolutePath().normalize();
-        if (MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
+        // A FUSE mount left by a crashed (kill -9) process is stale: the mounter clears it. Only a
+        // mount whose process still lives is refused here (the mounter refuses other live ones).
+        boolean fuseThere = MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent();
+        if (fuseThere && RuntimeFiles.of(mp).livePid().isPresent()) {
             OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
             throw new IllegalStateException(mp + " is already a FUSE mount point" + running.describe()
                     + "; unmount it first (alluxio-fuse unmount " + mp + ")");
         }
-        if (!Files.isDirectory(mp)) {
+        if (!fuseThere && !Files.isDirectory(mp)) { // a stale mount cannot be stat'ed: the mounter checks it
             throw new UsageError("mount point " + mp + " is not a directory");
         }
         return new Plan(mp, ufsRoot, config, vfs, so, mo);
@@ -207,6 +210,12 @@ final class MountCommand implements Callable<Integer> {
             rf.deletePid(myPid);
         }, "alluxio-fuse-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/SIGINT: unmount (lazily) and let the main thread below finish writers and exit 0;
+        // the shutdown hook stays for every other way the JVM may end.
+        onTermination(() -> {
+            Thread t = new Thread(session::close, "alluxio-fuse-sigterm");
+            t.start();
+        });
         org.slf4j.LoggerFactory.getLogger(MountCommand.class).info("mounted {} on {} (Alluxio path {}, pid {})",
                 backend.describe(), plan.mountPoint(), plan.vfs().rootPath(), myPid);
         session.awaitTermination();
@@ -221,6 +230,21 @@ final class MountCommand implements Callable<Integer> {
             // the hook is running already
         }
         return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    /**
+     * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's default (run the hooks,
+     * exit 143/130). Where the JDK refuses the handler, the shutdown hook does the cleanup.
+     */
+    @SuppressWarnings("removal")
+    private static void onTermination(Runnable action) {
+        for (String sig : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> action.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                org.slf4j.LoggerFactory.getLogger(MountCommand.class).debug("no SIG{} handler: {}", sig, e.toString());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ background
