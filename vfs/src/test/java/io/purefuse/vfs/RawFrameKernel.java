@@ -122,6 +122,26 @@ final class RawFrameKernel implements AutoCloseable {
         return r;
     }
 
+    /** Sends raw bytes as one frame (anything, even shorter than a header). */
+    void sendRaw(byte[] frame) {
+        ByteBuffer b = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+        if (LIBC.write(kernelFd, b, frame.length) != frame.length) {
+            throw new IllegalStateException("short write, errno " + Native.errno());
+        }
+    }
+
+    /** Sends a request without waiting; returns its unique. */
+    long sendOnly(int opcode, long nodeid, byte[] body) {
+        long u = unique += 2;
+        send(opcode, u, nodeid, body);
+        return u;
+    }
+
+    /** The next frame the server wrote, or null if none comes within {@code timeoutMillis}. */
+    ByteBuffer next(int timeoutMillis) {
+        return reply(timeoutMillis);
+    }
+
     /** The negative errno of the reply (0 = success). */
     int errno(int opcode, long nodeid, byte[] body) {
         return -call(opcode, nodeid, body).getInt(4);

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link FrameRecorder} that checks the session's central promise on the wire: every request
  * read from the device is answered by exactly one reply with its {@code unique}, except FORGET,
- * BATCH_FORGET and INTERRUPT, which must get none. Notifications ({@code unique} 0) are not
+ * BATCH_FORGET, INTERRUPT and NOTIFY_REPLY (the kernel's answer to a RETRIEVE notification),
+ * which must get none. Notifications ({@code unique} 0) are not
  * replies and are ignored. A frame shorter than the 16-byte header has no readable unique and
  * is only counted ({@link #tooShort()}).
  *
@@ -24,6 +25,7 @@ public final class ReplyCounter implements FrameRecorder {
     private static final int FORGET = Opcode.FORGET.code();
     private static final int BATCH_FORGET = Opcode.BATCH_FORGET.code();
     private static final int INTERRUPT = Opcode.INTERRUPT.code();
+    private static final int NOTIFY_REPLY = Opcode.NOTIFY_REPLY.code();
 
     /** unique -> {opcode, requests read, replies written}. */
     private final Map<Long, long[]> byUnique = new ConcurrentHashMap<>();
@@ -42,7 +44,7 @@ public final class ReplyCounter implements FrameRecorder {
         int opcode = frame.getIntLE(i + 4);
         long unique = frame.getLongLE(i + 8);
         requests.incrementAndGet();
-        if (opcode == FORGET || opcode == BATCH_FORGET || opcode == INTERRUPT) {
+        if (!expectsReply(opcode)) {
             noReplyExpected.incrementAndGet();
         }
         long[] e = byUnique.computeIfAbsent(unique, u -> new long[] {opcode, 0, 0});
@@ -79,7 +81,7 @@ public final class ReplyCounter implements FrameRecorder {
         return replies.get();
     }
 
-    /** FORGET, BATCH_FORGET and INTERRUPT requests read. */
+    /** FORGET, BATCH_FORGET, INTERRUPT and NOTIFY_REPLY requests read. */
     public long noReplyExpected() {
         return noReplyExpected.get();
     }
@@ -103,7 +105,7 @@ public final class ReplyCounter implements FrameRecorder {
     }
 
     private static boolean expectsReply(int opcode) {
-        return opcode != FORGET && opcode != BATCH_FORGET && opcode != INTERRUPT;
+        return opcode != FORGET && opcode != BATCH_FORGET && opcode != INTERRUPT && opcode != NOTIFY_REPLY;
     }
 
     /** Every deviation from one-reply-per-request, as readable lines (empty when all is well). */
