@@ -35,6 +35,7 @@ public final class FileStatus {
   private final long rdev;
   private final String ufsPath;
   private final boolean completed;
+  private final long blocks;
 
   private FileStatus(Builder b) {
     this.path = Objects.requireNonNull(b.path, "path");
@@ -55,6 +56,7 @@ public final class FileStatus {
     this.rdev = b.rdev;
     this.ufsPath = b.ufsPath;
     this.completed = b.completed;
+    this.blocks = b.blocks;
   }
 
   public static Builder builder(AlluxioPath path, FileType type) {
@@ -80,6 +82,7 @@ public final class FileStatus {
     b.rdev = rdev;
     b.ufsPath = ufsPath;
     b.completed = completed;
+    b.blocks = blocks;
     return b;
   }
 
@@ -199,6 +202,15 @@ public final class FileStatus {
     return rdev;
   }
 
+  /**
+   * Storage the store really allocated for the entry, in 512-byte units ({@code st_blocks}), or
+   * {@link #UNKNOWN} when the store does not say (the VFS then derives it from the length). A
+   * sparse local file reports fewer blocks than its length needs.
+   */
+  public long blocks() {
+    return blocks;
+  }
+
   /** Where the entry lives in the under store (local absolute path, UFS URI), or {@code null}. */
   public String ufsPath() {
     return ufsPath;
@@ -240,6 +252,7 @@ public final class FileStatus {
     private long rdev = UNKNOWN;
     private String ufsPath;
     private boolean completed = true;
+    private long blocks = UNKNOWN;
 
     private Builder(AlluxioPath path, FileType type) {
       this.path = path;
@@ -334,6 +347,12 @@ public final class FileStatus {
 
     public Builder ufsPath(String v) {
       ufsPath = v;
+      return this;
+    }
+
+    /** Allocated 512-byte blocks ({@code st_blocks}); {@link #UNKNOWN} if the store does not know. */
+    public Builder blocks(long v) {
+      blocks = v;
       return this;
     }
 

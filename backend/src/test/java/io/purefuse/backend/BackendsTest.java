@@ -29,6 +29,23 @@ class BackendsTest {
   }
 
   @Test
+  void aClusterPropertyNeverFallsBackToTheLocalUfs() throws Exception {
+    Map<String, String> props = Map.of(Backends.UFS_ROOT, dir.toString(), "purefuse.workers", "127.0.0.1:1");
+    FileSystemBackend b;
+    try {
+      b = Backends.fromProperties(props);
+    } catch (UnsupportedException e) {
+      // A build whose membership cannot be read yet says so.
+      assertThat(e.getMessage()).contains("purefuse.workers").contains("membership");
+      return;
+    }
+    try (b) {
+      assertThat(b).isInstanceOf(io.purefuse.backend.alluxio.AlluxioWorkerBackend.class);
+      assertThat(b.ufsPath(AlluxioPath.of("/a"))).isEqualTo(dir + "/a");
+    }
+  }
+
+  @Test
   void rejectsBadRoots() throws Exception {
     assertThatThrownBy(() -> Backends.fromProperties(Map.of())).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> Backends.fromProperties(Map.of(Backends.UFS_ROOT, "relative/dir")))

@@ -81,7 +81,11 @@ public final class FuseSession implements AutoCloseable {
         if (recorder == null && options.traceFile() != null) {
             recorder = new TraceFileRecorder(options.traceFile());
         }
-        this.core = new SessionCore(options.allocator(), recorder, !options.requestTimeout().isZero());
+        this.core = new SessionCore(options.allocator(), recorder,
+                !options.requestTimeout().isZero() || options.trackRequestAge());
+        if (options.debugSink() != null) {
+            core.debug = new RequestDebugLog(options.debugSink(), core);
+        }
         this.dispatcher = new Dispatcher(fs);
         // The kernel refuses reads into buffers smaller than max(8192, 80 + max_write).
         this.bufferSize = Math.max(8192, options.init().maxWrite() + 4096);
@@ -251,6 +255,10 @@ public final class FuseSession implements AutoCloseable {
                 continue; // the kernel resends INIT with our major
             }
             negotiated = n;
+            if (core.debug != null) {
+                core.debug.init(f.unique(), n.major() + "." + n.minor() + " max_write=" + n.maxWrite()
+                        + " flags=" + InitFlags.describe(n.flags()));
+            }
             LOG.info("FUSE {}.{} negotiated: max_write {}, max_readahead {}, max_background {}, flags {}",
                     n.major(), n.minor(), n.maxWrite(), n.maxReadahead(), n.maxBackground(),
                     InitFlags.describe(n.flags()));
@@ -331,6 +339,15 @@ public final class FuseSession implements AutoCloseable {
     }
 
     /** The negotiated INIT parameters (null before INIT). */
+    /**
+     * The requests the filesystem has not answered for at least {@code minAge}, oldest first (for
+     * status reports such as {@code alluxio-fuse list}). Empty unless
+     * {@link SessionOptions#trackRequestAge} or a request timeout is set. A snapshot; cheap.
+     */
+    public java.util.List<PendingRequest> pendingRequests(java.time.Duration minAge) {
+        return core.pendingOlderThan(minAge.toNanos());
+    }
+
     public NegotiatedInit negotiated() {
         return negotiated;
     }

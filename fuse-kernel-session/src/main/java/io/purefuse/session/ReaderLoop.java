@@ -115,6 +115,10 @@ final class ReaderLoop implements Runnable {
 
     private void handle(RequestFrame f) {
         Opcode op = f.opcode();
+        RequestDebugLog debug = core.debug;
+        if (debug != null && (op.noReply() || op == Opcode.INTERRUPT || op == Opcode.NOTIFY_REPLY)) {
+            debug.noReply(f);
+        }
         switch (op) {
             case FORGET, BATCH_FORGET -> {
                 try {
@@ -144,11 +148,17 @@ final class ReaderLoop implements Runnable {
             }
             case INIT -> {
                 LOG.warn("second INIT (unique {}) refused", f.unique());
+                if (debug != null) {
+                    debug.raw(f.unique(), op, Errno.EIO);
+                }
                 answerRaw(f.unique(), Errno.EIO);
                 return;
             }
             case DESTROY -> {
                 session.destroyFilesystem();
+                if (debug != null) {
+                    debug.raw(f.unique(), op, 0);
+                }
                 answerRaw(f.unique(), 0);
                 return;
             }
@@ -156,6 +166,9 @@ final class ReaderLoop implements Runnable {
         }
         Request req = request;
         req.bind(channel, f.unique(), f.nodeid(), f.uid(), f.gid(), f.pid(), op, core.watchdogClock());
+        if (debug != null) {
+            debug.begin(req, f);
+        }
         boolean interruptedEarly = core.inFlight.putAndTakeInterrupt(f.unique(), req);
         try {
             if (interruptedEarly && req.interruptBeforeDispatch()) {

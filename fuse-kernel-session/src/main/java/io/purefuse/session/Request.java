@@ -67,6 +67,9 @@ public final class Request {
     Opcode opcode;
     /** System.nanoTime() when the request arrived, only while a watchdog runs (else 0). */
     long startNanos;
+    /** {@code -o debug} only: the request's fields and arrival time. */
+    String debugLine;
+    long debugStartNanos;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state = REPLIED;
     private volatile boolean interrupted;

@@ -17,6 +17,8 @@ final class SessionCore {
     private volatile int minor = io.purefuse.wire.Protocol.KERNEL_MINOR_VERSION;
     private final boolean watchdog;
     private volatile Passthrough passthrough;
+    /** The {@code -o debug} log, or null when off. */
+    RequestDebugLog debug;
 
     SessionCore(ByteBufAllocator alloc, FrameRecorder recorder, boolean watchdog) {
         this.alloc = alloc;
@@ -24,9 +26,27 @@ final class SessionCore {
         this.watchdog = watchdog;
     }
 
-    /** Arrival time for the request watchdog; 0 (no clock read) when it is off. */
+    /** Arrival time for the request watchdog and age tracking; 0 (no clock read) when both are off. */
     long watchdogClock() {
         return watchdog ? System.nanoTime() : 0;
+    }
+
+    /** Requests unanswered for at least {@code minAgeNanos} (needs arrival times: see {@link #watchdogClock}). */
+    java.util.List<PendingRequest> pendingOlderThan(long minAgeNanos) {
+        long now = System.nanoTime();
+        java.util.List<PendingRequest> out = new java.util.ArrayList<>();
+        for (Request r : inFlight.values()) {
+            long target = r.pendingUnique();
+            if (target == Long.MIN_VALUE) {
+                continue;
+            }
+            long started = r.startNanos;
+            if (started != 0 && now - started >= minAgeNanos) {
+                out.add(new PendingRequest(target, r.opcode, r.nodeid, r.pid, now - started));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(PendingRequest::ageNanos).reversed());
+        return out;
     }
 
     /** Answers {@code errno} to every request pending longer than {@code timeoutNanos}. */
@@ -77,6 +97,9 @@ final class SessionCore {
     boolean send(Request req, ByteBuf header, ByteBuf data) {
         inFlight.remove(req.unique, req);
         try {
+            if (debug != null) {
+                debug.replied(req, header, data);
+            }
             recordWritten(header, data);
             int err = req.channel.write(header, data);
             if (err != 0 && err != Errno.ENOENT) {

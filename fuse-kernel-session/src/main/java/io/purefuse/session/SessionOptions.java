@@ -24,6 +24,8 @@ public final class SessionOptions {
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
     private boolean passthrough;
+    private java.util.function.Consumer<String> debugSink;
+    private boolean trackRequestAge;
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -160,5 +162,43 @@ public final class SessionOptions {
 
     public boolean passthrough() {
         return passthrough;
+    }
+
+    /**
+     * {@code -o debug}: log every request and its reply on one line (opcode, unique, nodeid, the
+     * request's fields, errno or the reply's key fields, microseconds) to the logger
+     * {@code purefuse.fuse.debug} at INFO. Off by default; when off it costs nothing.
+     */
+    public SessionOptions debug(boolean on) {
+        this.debugSink = on ? RequestDebugLog.DEFAULT_SINK : null;
+        return this;
+    }
+
+    /** Like {@link #debug(boolean) debug(true)}, with the lines going to {@code sink} (null: off). */
+    public SessionOptions debugSink(java.util.function.Consumer<String> sink) {
+        this.debugSink = sink;
+        return this;
+    }
+
+    public java.util.function.Consumer<String> debugSink() {
+        return debugSink;
+    }
+
+    public boolean debug() {
+        return debugSink != null;
+    }
+
+    /**
+     * Record when each request arrived (one clock read per request) so that
+     * {@link FuseSession#pendingRequests} can report how long the unanswered ones have waited.
+     * Always on with a {@link #requestTimeout}.
+     */
+    public SessionOptions trackRequestAge(boolean on) {
+        this.trackRequestAge = on;
+        return this;
+    }
+
+    public boolean trackRequestAge() {
+        return trackRequestAge;
     }
 }

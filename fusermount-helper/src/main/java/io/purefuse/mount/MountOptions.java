@@ -29,7 +29,9 @@ import java.util.OptionalInt;
  * done by {@link Mounter} itself unless {@code nonempty} is set.
  *
  * <p>{@code auto_unmount} only exists with fusermount3 (it stays alive and unmounts when our end of
- * its socket closes); with mount(2) it is ignored with a warning.
+ * its socket closes), so {@link Mounter} mounts through fusermount3 whenever it is asked for, also
+ * as root and with {@link Mounter.Strategy#MOUNT_SYSCALL}, and refuses it when fusermount3 is
+ * missing.
  */
 public final class MountOptions {
     /** Default {@code fsname} (the "source" column of mountinfo / df). */

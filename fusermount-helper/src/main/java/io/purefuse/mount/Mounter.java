@@ -64,7 +64,9 @@ public final class Mounter {
         AUTO,
         /** Always spawn fusermount3 (fails when it is missing). Unmounts through fusermount3 too. */
         FUSERMOUNT3,
-        /** Always open /dev/fuse and call mount(2) / umount2(2); needs root (CAP_SYS_ADMIN). */
+        /** Open /dev/fuse and call mount(2) / umount2(2); needs root (CAP_SYS_ADMIN). With
+         *  {@code auto_unmount} the mount goes through fusermount3 all the same (mount(2) cannot
+         *  unmount after the process dies). */
         MOUNT_SYSCALL
     }
 
@@ -190,6 +192,18 @@ public final class Mounter {
                 throw new MountException("cannot mount " + mp + ": " + FUSERMOUNT + " not found on PATH and not "
                         + "running as root; install fuse3 (apt-get install fuse3)");
             }
+        }
+        if (chosen == Strategy.MOUNT_SYSCALL && options.autoUnmount()) {
+            // mount(2) has no auto_unmount: only a helper that outlives us can unmount after a
+            // kill -9. fusermount3 is that helper, for root too.
+            helper = fusermount != null ? fusermount : findFusermount().orElse(null);
+            if (helper == null) {
+                throw new MountException("cannot mount " + mp + ": auto_unmount needs " + FUSERMOUNT
+                        + " (it stays alive to unmount when this process dies); install fuse3 (apt-get install "
+                        + "fuse3) or mount without auto_unmount");
+            }
+            LOG.info("auto_unmount requested: mounting {} through {} instead of mount(2)", mp, helper);
+            chosen = Strategy.FUSERMOUNT3;
         }
         if (chosen == Strategy.FUSERMOUNT3) {
             if (helper == null) {
@@ -581,8 +595,7 @@ public final class Mounter {
 
     private FuseMount mountWithSyscall(Path mp, MountOptions options) throws MountException {
         if (options.autoUnmount()) {
-            LOG.warn("auto_unmount needs {}; with mount(2) a server that dies leaves a stale mount on {}",
-                    FUSERMOUNT, mp);
+            throw new IllegalStateException("auto_unmount is served by " + FUSERMOUNT + ", never by mount(2)");
         }
         LibC libc = Native.libc();
         POSIX posix = Native.posix();

@@ -107,11 +107,36 @@ class AutoUnmountTest {
 
     @Test
     void killDashNineOfTheMountingJvmUnmounts() throws Exception {
-        Path mp = mkdir(tmp, "child jvm");
+        killDashNineUnmounts(mkdir(tmp, "child jvm"), Mounter.Strategy.AUTO);
+    }
+
+    /** mount(2) cannot honour auto_unmount: a root mount asked for it must go through fusermount3. */
+    @Test
+    void killDashNineOfARootMountThatAskedForMountSyscallUnmounts() throws Exception {
+        assumeTrue(Mounter.isRoot(), "mount(2) needs root");
+        killDashNineUnmounts(mkdir(tmp, "child syscall"), Mounter.Strategy.MOUNT_SYSCALL);
+    }
+
+    @Test
+    void autoUnmountAsRootGoesThroughFusermount() throws Exception {
+        assumeTrue(Mounter.isRoot(), "mount(2) needs root");
+        Path mp = mkdir(tmp, "syscall-auto");
+        FuseMount m = new Mounter(Mounter.Strategy.MOUNT_SYSCALL).mount(mp,
+                MountOptions.builder().autoUnmount(true).build());
+        try {
+            assertThat(m.strategy()).isEqualTo(Mounter.Strategy.FUSERMOUNT3);
+            assertThat(m.helperPid()).isPresent();
+        } finally {
+            m.close();
+        }
+        assertNothingMountedUnder(tmp);
+    }
+
+    private void killDashNineUnmounts(Path mp, Mounter.Strategy strategy) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(List.of(java, "-cp", cp, AutoUnmountChild.class.getName(), mp.toString()))
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(java, "-cp", cp, AutoUnmountChild.class.getName(), mp.toString(),
+                strategy.name())).redirectErrorStream(true).start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;

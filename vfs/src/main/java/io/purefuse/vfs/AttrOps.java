@@ -29,6 +29,8 @@ import java.util.Set;
  * files being written sequentially come from their writer ({@link VfsContext#fillAttr}).
  */
 final class AttrOps {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AttrOps.class);
+
     private final VfsContext ctx;
     private final FileSystemBackend backend;
     private final VfsOptions options;
@@ -203,8 +205,9 @@ final class AttrOps {
             return;
         }
         if (!options.randomAccess()) {
-            throw Errors.fail(Errno.EOPNOTSUPP, "truncate to " + size
-                    + " needs alluxio.user.fuse.random.access.file.stream.enabled=true");
+            LOG.warn("refused a truncate of {} to {} bytes: files are written sequentially by default; set {}=true "
+                    + "to allow it", path, size, FuseConfig.RANDOM_ACCESS);
+            throw Errors.fail(Errno.EOPNOTSUPP, "truncate to " + size + " needs " + FuseConfig.RANDOM_ACCESS + "=true");
         }
         metadata.invalidate(path);
         if (caps.contains(Capability.TRUNCATE)) {

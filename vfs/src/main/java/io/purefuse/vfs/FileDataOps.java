@@ -73,7 +73,7 @@ final class FileDataOps {
         try {
             FileHandle h = handles.get(fh);
             if (h != null) {
-                h.flush();
+                h.flush(req.pid());
             }
             req.replyOk();
         } catch (Throwable t) {

@@ -36,7 +36,26 @@ import org.slf4j.LoggerFactory;
  *   first write decides: offset 0 of an empty file starts a sequential overwrite; anything else
  *   (append, overwrite of existing bytes) is EOPNOTSUPP.</li>
  *   <li>{@link Mode#RANDOM}: {@link RandomAccessFileHandle}: reads and writes anywhere.</li>
+ *   <li>{@link Mode#FLUSHED}: a sequential file completed at FLUSH whose open file the store
+ *   could not keep; see below.</li>
  * </ul>
+ *
+ * <p>Completion at close: FLUSH is synchronous with {@code close(2)} (RELEASE is not: it runs after
+ * {@code close(2)} returned), so the FLUSH of a sequential writer that wrote since its last FLUSH
+ * completes the file in the store: when {@code close(2)} of the descriptor returns 0, every client
+ * of the store (another mount, another worker client) sees the whole file. Only a FLUSH from a
+ * process that wrote through this open file counts: every child a writer forks (a JVM or Python
+ * starting a subprocess) closes its inherited copies of the descriptors, and each such close is a
+ * FLUSH that must not end the parent's stream (the file is then completed at the parent's own
+ * close or at RELEASE). A FLUSH with nothing new
+ * (the shell's {@code dup2} + {@code close} before the first write, a created file never written)
+ * changes nothing: such a file is completed at RELEASE, as before. Writes can
+ * still follow through another descriptor of the same open file ({@code dup}, a forked child
+ * closing its inherited copy): a write at the end of the completed file continues it through the
+ * same open file when the store can hand it over ({@link FileOutStream#sameFile()}, local UFS), else
+ * by reopening it for random writes when the store has {@code RANDOM_WRITE}; a store that can do
+ * neither answers EOPNOTSUPP (its completed files are immutable). Without the random-access
+ * property such a continued file still only grows at its end.
  *
  * <p>Writes, mode changes and release are serialised by the handle's monitor; a sequential
  * stream is therefore never written by two threads, and at most one sequential writer exists per
@@ -45,7 +64,7 @@ import org.slf4j.LoggerFactory;
 final class FileHandle {
     private static final Logger LOG = LoggerFactory.getLogger(FileHandle.class);
 
-    enum Mode { READ, PENDING, SEQUENTIAL, RANDOM }
+    enum Mode { READ, PENDING, SEQUENTIAL, RANDOM, FLUSHED }
 
     /** A write held until the stream reaches its offset. */
     private static final class Parked {
@@ -81,6 +100,17 @@ final class FileHandle {
     private boolean modeCounted;
     /** The backing file the kernel serves this open's I/O from, or null (our own path). */
     private volatile io.purefuse.session.BackingFile backing;
+    /** Written since the last FLUSH (the next FLUSH completes or syncs the file). */
+    private boolean dirty;
+    /** RANDOM after completion at FLUSH without the random-access property: writes only at the end. */
+    private boolean appendOnly;
+    /** Thread id of the last WRITE and the processes (thread groups) that wrote; see {@link #flush}. */
+    private int lastWriterTid = Integer.MIN_VALUE;
+    private int[] writerTgids = new int[0];
+    /** A write came from a caller whose process is unknown: any FLUSH may complete. */
+    private boolean unknownWriter;
+    /** A refusal of the sequential-write default was logged for this open file. */
+    private boolean refusalLogged;
 
     private FileHandle(long fh, Inode inode, boolean writable, VfsContext fs, Mode mode) {
         this.fh = fh;
@@ -164,7 +194,7 @@ final class FileHandle {
             case READ -> len = reader != null ? reader.length() : st.length();
             case RANDOM -> len = raf.length();
             case SEQUENTIAL -> len = out.position();
-            default -> len = baseSize;
+            default -> len = baseSize; // PENDING, FLUSHED
         }
         return st.toBuilder().length(len).build();
     }
@@ -253,13 +283,17 @@ final class FileHandle {
         int len = data.readableBytes();
         synchronized (this) {
             checkOpen();
+            noteWriter(req.pid());
             if (mode == Mode.PENDING) {
                 startFromPending(offset);
+            } else if (mode == Mode.FLUSHED) {
+                continueAfterFlush(offset);
             }
             if (mode == Mode.SEQUENTIAL) {
                 long pos = out.position();
                 if (offset == pos) {
                     out.write(data.nioBuffer());
+                    dirty = true;
                     req.replyWrite(len);
                     drainParked();
                     return;
@@ -270,13 +304,16 @@ final class FileHandle {
                     return;
                 }
                 if (!fs.options().randomAccess()) {
-                    throw Errors.fail(Errno.EOPNOTSUPP, "non-sequential write at " + offset + ", stream at " + pos
-                            + " (set alluxio.user.fuse.random.access.file.stream.enabled=true)");
+                    throw refuse("a non-sequential write at offset " + offset + " (stream at " + pos + ")");
                 }
                 toRandom();
             }
             if (mode == Mode.RANDOM) {
+                if (appendOnly && offset != raf.length()) {
+                    throw refuse("a non-sequential write at offset " + offset + " after close(2) completed the file");
+                }
                 raf.write(offset, data.nioBuffer());
+                dirty = true;
                 invalidateCache();
                 req.replyWrite(len);
                 return;
@@ -285,11 +322,32 @@ final class FileHandle {
         }
     }
 
+    /**
+     * FLUSHED: a write after the file was completed at FLUSH (through a dup'd or inherited
+     * descriptor). At the end of the file it continues the file (reopened for random writes, only
+     * at the end unless the random-access property is set); elsewhere the random-access rules apply.
+     */
+    private void continueAfterFlush(long offset) throws BackendException {
+        boolean random = fs.options().randomAccess();
+        if (offset != baseSize && !random) {
+            throw refuse("a non-sequential write at offset " + offset + " after close(2) completed the file at size "
+                    + baseSize);
+        }
+        if (!fs.caps().contains(io.purefuse.backend.Capability.RANDOM_WRITE)) {
+            throw Errors.fail(Errno.EOPNOTSUPP, "write after close(2) completed the file: "
+                    + backend.describe() + " cannot reopen a completed file for writing");
+        }
+        raf = backend.openForRandomWrite(path());
+        mode = Mode.RANDOM;
+        appendOnly = !random;
+        invalidateCache();
+    }
+
     /** PENDING: the first write decides between a sequential overwrite and EOPNOTSUPP. */
     private void startFromPending(long offset) throws BackendException {
         if (baseSize != 0) {
-            throw Errors.fail(Errno.EOPNOTSUPP, "write into an existing non-empty file (offset " + offset
-                    + ", size " + baseSize + "); set alluxio.user.fuse.random.access.file.stream.enabled=true");
+            throw refuse((offset == baseSize ? "an append" : "an overwrite") + " at offset " + offset
+                    + " of an existing file of " + baseSize + " bytes");
         }
         synchronized (inode) {
             if (inode.sequentialWriter != null || inode.writeHandles > 1) {
@@ -318,6 +376,7 @@ final class FileHandle {
             old.req.replyWrite(old.data.length);
         }
         parkedBytes += copy.length;
+        dirty = true;
         long waitMs = Math.max(1, fs.options().reorderWait().toMillis());
         p.timeout = fs.scheduler().schedule(() -> parkTimedOut(p), waitMs, TimeUnit.MILLISECONDS);
     }
@@ -349,6 +408,7 @@ final class FileHandle {
                     raf.write(p.offset, ByteBuffer.wrap(p.data));
                     p.req.replyWrite(p.data.length);
                 } else {
+                    logRefusal("a write at offset " + p.offset + " behind the stream (at " + pos + ")");
                     p.req.replyError(Errno.EOPNOTSUPP);
                 }
             } catch (Throwable t) {
@@ -373,7 +433,7 @@ final class FileHandle {
             }
             parked.remove(p.offset);
             parkedBytes -= p.data.length;
-            LOG.debug("write at {} of {} never became sequential: EOPNOTSUPP", p.offset, fs.inodes().lastPath(inode));
+            logRefusal("a write at offset " + p.offset + " that never became sequential");
             p.req.replyError(Errno.EOPNOTSUPP);
         }
     }
@@ -489,7 +549,7 @@ final class FileHandle {
             if (mode == Mode.SEQUENTIAL && size == out.position()) {
                 return;
             }
-            if (mode == Mode.PENDING) {
+            if (mode == Mode.PENDING || mode == Mode.FLUSHED) {
                 if (size == baseSize) {
                     return;
                 }
@@ -508,24 +568,71 @@ final class FileHandle {
                     invalidateCache();
                     return;
                 }
-                throw Errors.fail(Errno.EOPNOTSUPP, "truncate to " + size
-                        + " needs alluxio.user.fuse.random.access.file.stream.enabled=true");
+                throw refuse("a truncate to " + size + " bytes");
             }
             if (mode == Mode.READ) {
                 throw Errors.fail(Errno.EBADF, "not open for writing");
             }
+            if (mode == Mode.FLUSHED) {
+                continueAfterFlush(baseSize);
+            }
             toRandom();
             raf.truncate(size);
+            dirty = true;
             invalidateCache();
         }
     }
 
     // ---------------------------------------------------------------- flush / fsync / release
 
-    /** FLUSH (every close(2)): hand written data to the store; errors reach close(2). */
-    void flush() throws BackendException {
+    /** Remembers which process wrote (cheap: the /proc lookup runs only when the thread changes). */
+    private void noteWriter(int tid) {
+        if (tid == lastWriterTid) {
+            return;
+        }
+        lastWriterTid = tid;
+        int tgid = ProcessIds.tgidOf(tid);
+        if (tgid < 0) {
+            unknownWriter = true;
+            return;
+        }
+        for (int t : writerTgids) {
+            if (t == tgid) {
+                return;
+            }
+        }
+        writerTgids = java.util.Arrays.copyOf(writerTgids, writerTgids.length + 1);
+        writerTgids[writerTgids.length - 1] = tgid;
+    }
+
+    /** Whether a FLUSH from thread {@code tid} comes from a process that wrote through this handle. */
+    private boolean flushedByAWriter(int tid) {
+        if (unknownWriter) {
+            return true;
+        }
+        int tgid = ProcessIds.tgidOf(tid);
+        for (int t : writerTgids) {
+            if (t == tgid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * FLUSH (every close(2) of a descriptor of this open file; synchronous with it) from thread
+     * {@code tid}: a sequential file written since the last FLUSH is completed in the store if the
+     * closing process is one that wrote it. Errors reach close(2). See the class comment.
+     */
+    void flush(int tid) throws BackendException {
         synchronized (this) {
-            if (released) {
+            if (released || !dirty) {
+                return;
+            }
+            if (mode == Mode.SEQUENTIAL && !flushedByAWriter(tid)) {
+                if (out != null) {
+                    out.flush(); // a child closing its inherited copy: hand data over, keep writing
+                }
                 return;
             }
             if (mode == Mode.SEQUENTIAL) {
@@ -534,14 +641,52 @@ final class FileHandle {
                     if (fs.options().randomAccess()) {
                         toRandom();
                     } else {
+                        logRefusal("writes with a gap that was never filled");
                         failParked(Errno.EOPNOTSUPP);
                     }
                 }
-                if (out != null) {
-                    out.flush();
-                }
             }
+            if (mode == Mode.SEQUENTIAL) {
+                completeAtFlush();
+            }
+            // RANDOM: the store applies positional writes in place (nothing to complete).
+            dirty = false;
         }
+    }
+
+    /**
+     * Completes the sequential stream (the file is whole in the store from now on), keeping the
+     * open file when the store can hand it over so that a later write through a dup'd descriptor
+     * can continue it. Monitor held.
+     */
+    private void completeAtFlush() throws BackendException {
+        FileOutStream s = out;
+        long len = s.position();
+        RandomAccessFileHandle keep = s.hasSameFileAccess() ? s.sameFile() : null;
+        try {
+            s.close();
+        } catch (BackendException | RuntimeException e) {
+            if (keep != null) {
+                closeQuietly(keep, null);
+            }
+            throw e;
+        } finally {
+            invalidateCache(); // before the writer stops answering for the size (see toRandom)
+        }
+        out = null;
+        dirty = false;
+        if (keep != null) {
+            raf = keep;
+            mode = Mode.RANDOM;
+            appendOnly = !fs.options().randomAccess();
+        } else {
+            baseSize = len;
+            mode = Mode.FLUSHED;
+        }
+        // Still the inode's writer until RELEASE (Inode#sequentialWriter): another open for writing
+        // right after close(2) waits for the RELEASE as before instead of failing EBUSY, and a dup'd
+        // descriptor may still continue the file.
+        invalidateCache();
     }
 
     void fsync() throws BackendException {
@@ -650,6 +795,29 @@ final class FileHandle {
             LOG.debug("close failed", e);
         }
         return failure;
+    }
+
+    /**
+     * EOPNOTSUPP for a write the sequential-write default cannot do, logged (see
+     * {@link #logRefusal}).
+     */
+    private io.purefuse.session.FuseErrnoException refuse(String what) {
+        logRefusal(what);
+        return Errors.fail(Errno.EOPNOTSUPP, what + " needs " + FuseConfig.RANDOM_ACCESS + "=true");
+    }
+
+    /**
+     * Says once per open file, at WARN, why a write was refused: an application that sees
+     * EOPNOTSUPP rarely tells its user, and the fix is one property.
+     */
+    private void logRefusal(String what) {
+        if (refusalLogged) {
+            return;
+        }
+        refusalLogged = true;
+        LOG.warn("refused {} of {}: files are written sequentially by default; set {}=true to allow appends and "
+                + "in-place writes (logged once per open file)", what, fs.inodes().lastPath(inode),
+                FuseConfig.RANDOM_ACCESS);
     }
 
     private void checkOpen() {

@@ -54,6 +54,7 @@ public final class FuseMountOptions {
     private boolean kernelCache;
     private boolean autoCache;
     private boolean directIo;
+    private boolean debug;
     private Duration attrTimeout;
     private Duration entryTimeout;
     private Duration negativeTimeout;
@@ -86,6 +87,7 @@ public final class FuseMountOptions {
             case "kernel_cache" -> kernelCache = flag(key, value);
             case "auto_cache" -> autoCache = flag(key, value);
             case "direct_io" -> directIo = flag(key, value);
+            case "debug" -> debug = flag(key, value);
             case "attr_timeout" -> attrTimeout = seconds(key, value);
             case "entry_timeout" -> entryTimeout = seconds(key, value);
             case "negative_timeout" -> negativeTimeout = seconds(key, value);
@@ -187,6 +189,14 @@ public final class FuseMountOptions {
 
     public InitOptions initOptions() {
         return init;
+    }
+
+    /**
+     * {@code -o debug}: log every FUSE request and its reply on one line (the session's
+     * {@code purefuse.fuse.debug} logger; a background mount writes it to its log file).
+     */
+    public boolean debug() {
+        return debug;
     }
 
     /** Reader threads, or -1 for the session default. */

@@ -24,6 +24,8 @@ public final class Inode {
     int pins;
     /** Unlinked or replaced: no longer reachable by name; keeps its last path for open handles. */
     boolean detached;
+    /** Renames/removals in flight that move or remove this inode ({@link InodeTable#beginChange}). */
+    int changing;
     /** Cached path and the table epoch it was computed in. */
     AlluxioPath path;
     long pathEpoch = -1;

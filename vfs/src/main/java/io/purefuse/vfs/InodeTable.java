@@ -24,6 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #path} refuses it (ESTALE): open handles keep working only through the streams they
  * hold, never by re-resolving the name. {@link #lastPath} is for cache invalidation and logs.
  *
+ * <p>Renames and removals: the handler marks the names and inodes involved
+ * ({@link #beginChange}) before it calls the backend, applies the change to the table
+ * ({@link #rename}, {@link #exchange}, {@link #remove}) and clears the marks
+ * ({@link #endChange}). While an inode or a directory above it is marked, {@link #path} and
+ * {@link #pathOrNull} wait, and so does {@link #awaitName} for a marked name: nobody resolves the
+ * old name after the backend moved or removed the entry but before the table follows. A lookup
+ * that read the store before a change began and reaches the table after it notices
+ * ({@link #lookupIfUnchanged}) and starts again. A path resolved before a change began can still
+ * reach the store after it: the store then answers for the new state (ENOENT for a moved name).
+ *
  * <p>All methods are thread safe (one monitor; every operation is a few map accesses).
  */
 public final class InodeTable {
@@ -34,6 +44,14 @@ public final class InodeTable {
     private final Map<Long, Inode> byId = new HashMap<>();
     private final Map<Key, Inode> byName = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong(ROOT_ID + 1);
+    /** How long a reader waits for a change to settle before going ahead anyway. */
+    static final long CHANGE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    /** Names a change in flight is about to move or remove, with a count. */
+    private final Map<Key, Integer> changingNames = new HashMap<>();
+    /** Changes in flight (0: no reader needs to look at marks). */
+    private int changes;
+    /** Bumped when a change begins or ends. */
+    private long changeSeq;
     private final Inode root;
     private final AlluxioPath rootPath;
     private long epoch;
@@ -72,6 +90,7 @@ public final class InodeTable {
      *     it) was unlinked or replaced: its old name may now belong to another file
      */
     public synchronized AlluxioPath path(Inode inode) {
+        awaitSettled(inode);
         AlluxioPath p = pathLocked(inode);
         if (p == null) {
             throw Errors.fail(io.purefuse.wire.Errno.ESTALE, inode + " was unlinked or replaced");
@@ -81,7 +100,131 @@ public final class InodeTable {
 
     /** The backend path of {@code inode}, or null if it (or a directory above it) is detached. */
     public synchronized AlluxioPath pathOrNull(Inode inode) {
+        awaitSettled(inode);
         return pathLocked(inode);
+    }
+
+    // ------------------------------------------------------------------ changes in flight
+
+    /** The names and inodes one rename or removal marked; see {@link #beginChange}. */
+    public static final class Change {
+        private final Key[] keys;
+        private final Inode[] inodes;
+        private boolean ended;
+
+        private Change(Key[] keys, Inode[] inodes) {
+            this.keys = keys;
+            this.inodes = inodes;
+        }
+    }
+
+    /**
+     * Marks {@code name} in {@code parent} (and, for a rename, {@code newName} in
+     * {@code newParent}; null otherwise) and the inodes known under them as changing. Call right
+     * before the backend call; always follow with {@link #endChange}, after the table update.
+     */
+    public synchronized Change beginChange(Inode parent, String name, Inode newParent, String newName) {
+        Key a = new Key(parent.nodeid, name);
+        Key b = newParent == null ? null : new Key(newParent.nodeid, newName);
+        Key[] keys = b == null || b.equals(a) ? new Key[] {a} : new Key[] {a, b};
+        Inode[] inodes = new Inode[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            changingNames.merge(keys[i], 1, Integer::sum);
+            Inode ino = byName.get(keys[i]);
+            if (ino != null) {
+                ino.changing++;
+                inodes[i] = ino;
+            }
+        }
+        changes++;
+        changeSeq++;
+        return new Change(keys, inodes);
+    }
+
+    /** Clears the marks of {@code c} (idempotent) and wakes the readers that waited for them. */
+    public synchronized void endChange(Change c) {
+        if (c.ended) {
+            return;
+        }
+        c.ended = true;
+        for (Key k : c.keys) {
+            changingNames.computeIfPresent(k, (key, n) -> n <= 1 ? null : n - 1);
+        }
+        for (Inode i : c.inodes) {
+            if (i != null) {
+                i.changing--;
+            }
+        }
+        changes--;
+        changeSeq++;
+        notifyAll();
+    }
+
+    /**
+     * Waits while {@code name} in {@code parent} is being moved or removed, then returns a token
+     * for {@link #lookupIfUnchanged}.
+     */
+    public synchronized long awaitName(Inode parent, String name) {
+        if (changes > 0) {
+            Key k = new Key(parent.nodeid, name);
+            long deadline = System.nanoTime() + CHANGE_WAIT_NANOS;
+            while (changingNames.containsKey(k) || isChanging(parent)) {
+                if (!waitUntil(deadline)) {
+                    break;
+                }
+            }
+        }
+        return changeSeq;
+    }
+
+    /**
+     * {@link #lookup}, unless a rename or removal began or ended since {@code token} (from
+     * {@link #awaitName}) was taken: then null, and the caller looks the name up again.
+     */
+    public synchronized Inode lookupIfUnchanged(Inode parent, String name, long token) {
+        if (token != changeSeq) {
+            return null;
+        }
+        return lookup(parent, name);
+    }
+
+    /** Waits while {@code inode} or a directory above it is marked as changing. */
+    private void awaitSettled(Inode inode) {
+        if (changes == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + CHANGE_WAIT_NANOS;
+        while (isChanging(inode)) {
+            if (!waitUntil(deadline)) {
+                return;
+            }
+        }
+    }
+
+    private boolean isChanging(Inode inode) {
+        for (Inode i = inode; i != null; i = i.parent) {
+            if (i.changing > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One wait on the monitor; false once the deadline passed (the caller goes ahead). */
+    private boolean waitUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            org.slf4j.LoggerFactory.getLogger(InodeTable.class)
+                    .warn("a rename or removal has not finished within 30 s; resolving paths anyway");
+            return false;
+        }
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Whether {@code inode} or a directory above it was unlinked or replaced. */

@@ -46,24 +46,32 @@ final class NamespaceOps {
     void lookup(Request req, long parent, String name) {
         try {
             Inode p = ctx.inode(parent);
-            AlluxioPath path = ctx.child(ctx.dirPath(p), name);
-            Inode known = table.find(p, name);
-            FileStatus st;
-            if (known != null && PassthroughOpens.writingThrough(known)) {
-                metadata.invalidate(path); // the kernel writes it directly: a cached size is stale
-            }
-            st = ctx.cachedStatus(path);
-            if (st == null) {
-                if (negativeNs > 0) {
-                    EntryOut e = req.entry();
-                    e.nodeid(0).entryValidNanos(negativeNs);
-                    req.replyEntry(e);
-                } else {
-                    req.replyError(Errno.ENOENT);
+            for (int attempt = 0; ; attempt++) {
+                // Not while this name is being renamed or removed (see InodeTable#beginChange).
+                long token = table.awaitName(p, name);
+                AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+                Inode known = table.find(p, name);
+                if (known != null && PassthroughOpens.writingThrough(known)) {
+                    metadata.invalidate(path); // the kernel writes it directly: a cached size is stale
                 }
-                return;
+                FileStatus st = ctx.cachedStatus(path);
+                if (st == null) {
+                    if (negativeNs > 0) {
+                        EntryOut e = req.entry();
+                        e.nodeid(0).entryValidNanos(negativeNs);
+                        req.replyEntry(e);
+                    } else {
+                        req.replyError(Errno.ENOENT);
+                    }
+                    return;
+                }
+                // A change that began after the status was read may have moved the name on.
+                Inode c = attempt < 3 ? table.lookupIfUnchanged(p, name, token) : table.lookup(p, name);
+                if (c != null) {
+                    ctx.replyEntry(req, c, st);
+                    return;
+                }
             }
-            ctx.replyEntry(req, p, name, st);
         } catch (Throwable t) {
             fail(req, t);
         }
@@ -145,9 +153,14 @@ final class NamespaceOps {
                 throw Errors.fail(Errno.EISDIR, "unlink of a directory");
             }
             metadata.invalidateWithParent(path);
-            backend.delete(path, false);
-            metadata.invalidateWithParent(path);
-            table.remove(p, name);
+            InodeTable.Change change = table.beginChange(p, name, null, null);
+            try {
+                backend.delete(path, false);
+                metadata.invalidateWithParent(path);
+                table.remove(p, name);
+            } finally {
+                table.endChange(change);
+            }
             req.replyOk();
         } catch (Throwable t) {
             fail(req, t);
@@ -164,9 +177,14 @@ final class NamespaceOps {
                 throw Errors.fail(Errno.ENOTDIR, "rmdir of a non-directory");
             }
             metadata.invalidateTree(path);
-            backend.delete(path, false);
-            metadata.invalidateTree(path);
-            table.remove(p, name);
+            InodeTable.Change change = table.beginChange(p, name, null, null);
+            try {
+                backend.delete(path, false);
+                metadata.invalidateTree(path);
+                table.remove(p, name);
+            } finally {
+                table.endChange(change);
+            }
             req.replyOk();
         } catch (Throwable t) {
             fail(req, t);
@@ -198,15 +216,22 @@ final class NamespaceOps {
             }
             metadata.invalidateTree(src);
             metadata.invalidateTree(dst);
-            if (!src.equals(dst)) {
-                backend.rename(src, dst, ro);
-            }
-            metadata.invalidateTree(src);
-            metadata.invalidateTree(dst);
-            if (exchange) {
-                table.exchange(p, name, np, newName);
-            } else if (!src.equals(dst)) {
-                table.rename(p, name, np, newName);
+            // Mark both names before the store changes and update the table before unmarking:
+            // nobody resolves the old name in between (see InodeTable#beginChange).
+            InodeTable.Change change = table.beginChange(p, name, np, newName);
+            try {
+                if (!src.equals(dst)) {
+                    backend.rename(src, dst, ro);
+                }
+                metadata.invalidateTree(src);
+                metadata.invalidateTree(dst);
+                if (exchange) {
+                    table.exchange(p, name, np, newName);
+                } else if (!src.equals(dst)) {
+                    table.rename(p, name, np, newName);
+                }
+            } finally {
+                table.endChange(change);
             }
             req.replyOk();
         } catch (Throwable t) {

@@ -288,13 +288,17 @@ final class VfsContext {
 
     void fillAttr(Attr a, Inode inode, FileStatus st) {
         long size = st.length();
+        // st_blocks: what the store really allocated (sparse files, preallocation) when it says,
+        // else derived from the size; a writer in progress knows its size better than the store.
+        long blocks = st.blocks();
         if (st.isRegularFile()) {
             long written = sequentialSize(inode);
             if (written >= 0) {
                 size = written;
+                blocks = -1;
             }
         }
-        a.ino(inoOf(inode, st)).size(size).blocks((size + 511) / 512).mode(st.stMode());
+        a.ino(inoOf(inode, st)).size(size).blocks(blocks >= 0 ? blocks : (size + 511) / 512).mode(st.stMode());
         long nlink = st.nlink();
         a.nlink(nlink > 0 ? (int) Math.min(nlink, Integer.MAX_VALUE) : (st.isDirectory() ? 2 : 1));
         a.uid(st.uid() >= 0 ? (int) st.uid() : processUid);
@@ -309,7 +313,11 @@ final class VfsContext {
 
     /** Replies a positive entry for {@code name} in {@code parent} (lookup count +1). */
     void replyEntry(Request req, Inode parent, String name, FileStatus st) {
-        Inode c = table.lookup(parent, name);
+        replyEntry(req, table.lookup(parent, name), st);
+    }
+
+    /** Replies a positive entry for {@code c}, whose lookup count the caller already raised. */
+    void replyEntry(Request req, Inode c, FileStatus st) {
         EntryOut e = req.entry();
         e.nodeid(c.nodeid).generation(0).entryValidNanos(entryNs).attrValidNanos(attrNs);
         fillAttr(e.attr(), c, st);

@@ -51,12 +51,25 @@ final class MountFixture implements AutoCloseable {
      */
     static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
             Consumer<Path> prepareUfs) throws Exception {
-        return start(vfs, mount, prepareUfs, s -> { });
+        return start(vfs, mount, prepareUfs, b -> b, s -> { });
     }
 
     /** @param session adjusts the session options last (recorder, INIT flags, ...) */
     static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
             Consumer<Path> prepareUfs, Consumer<SessionOptions> session) throws Exception {
+        return start(vfs, mount, prepareUfs, b -> b, session);
+    }
+
+    /** @param wrap wraps the local UFS into the backend the VFS serves (a test double around it) */
+    static MountFixture startWrapped(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
+            Consumer<Path> prepareUfs, java.util.function.UnaryOperator<io.purefuse.backend.FileSystemBackend> wrap)
+            throws Exception {
+        return start(vfs, mount, prepareUfs, wrap, s -> { });
+    }
+
+    private static MountFixture start(Consumer<VfsOptions> vfs, Consumer<MountOptions.Builder> mount,
+            Consumer<Path> prepareUfs, java.util.function.UnaryOperator<io.purefuse.backend.FileSystemBackend> wrap,
+            Consumer<SessionOptions> session) throws Exception {
         Path base = Files.createTempDirectory("purefuse-vfs-");
         // Traversable by other users (permission tests run commands as nobody).
         Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -72,13 +85,13 @@ final class MountFixture implements AutoCloseable {
             VfsOptions o = new VfsOptions().metadataCacheExpiration(Duration.ofSeconds(2))
                     .reorderWait(Duration.ofMillis(200)).writerWait(Duration.ofMillis(500));
             vfs.accept(o);
-            fs = new AlluxioFuseFilesystem(backend, o);
+            fs = new AlluxioFuseFilesystem(wrap.apply(backend), o);
             MountOptions.Builder mb = MountOptions.builder().fsname("alluxio-fuse").subtype("purefuse");
             if (o.readOnly()) {
                 mb.readOnly(true);
             }
             mount.accept(mb);
-            SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build())
+            SessionOptions so = new SessionOptions().readerThreads(4).mount(mb.build()).trackRequestAge(true)
                     .unmountTimeout(Duration.ofSeconds(5)).passthrough(fs.wantsPassthrough());
             session.accept(so);
             FuseSession fuse = FuseSession.mount(mnt, fs, so);

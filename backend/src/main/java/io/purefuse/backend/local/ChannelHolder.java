@@ -4,12 +4,6 @@ import io.purefuse.backend.BackendException;
 import io.purefuse.backend.ErrorCode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * An open {@link FileChannel} that survives thread interrupts.
@@ -20,20 +14,21 @@ import java.util.Set;
  * interrupted call fails, with {@link ErrorCode#INTERRUPTED}, and other threads retry once.
  */
 final class ChannelHolder {
-  private final Path path;
+  /** Opens the file again; null if the name no longer refers to the same file. */
+  @FunctionalInterface
+  interface Reopener {
+    FileChannel reopen() throws IOException;
+  }
+
   private final String nsPath;
-  private final Set<? extends OpenOption> reopenOptions;
-  private final LocalUnderFileSystem.FileKey key;
+  private final Reopener reopener;
   private volatile FileChannel channel;
   private volatile boolean closed;
 
-  ChannelHolder(FileChannel channel, Path path, String nsPath, Set<? extends OpenOption> reopenOptions,
-      LocalUnderFileSystem.FileKey key) {
+  ChannelHolder(FileChannel channel, String nsPath, Reopener reopener) {
     this.channel = channel;
-    this.path = path;
     this.nsPath = nsPath;
-    this.reopenOptions = reopenOptions;
-    this.key = key;
+    this.reopener = reopener;
   }
 
   FileChannel channel() throws BackendException {
@@ -62,15 +57,13 @@ final class ChannelHolder {
       return true;
     }
     try {
-      FileChannel n = FileChannel.open(path, reopenOptions);
-      Map<String, Object> a = java.nio.file.Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-      if (key != null && !key.equals(new LocalUnderFileSystem.FileKey((Long) a.get("dev"), (Long) a.get("ino")))) {
-        n.close();
+      FileChannel n = reopener.reopen();
+      if (n == null) {
         return false;
       }
       channel = n;
       return true;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }
@@ -80,13 +73,5 @@ final class ChannelHolder {
       closed = true;
       channel.close();
     }
-  }
-
-  static Set<OpenOption> withoutCreate(Set<OpenOption> options) {
-    Set<OpenOption> s = new java.util.HashSet<>(options);
-    s.remove(StandardOpenOption.CREATE);
-    s.remove(StandardOpenOption.CREATE_NEW);
-    s.remove(StandardOpenOption.TRUNCATE_EXISTING);
-    return s;
   }
 }

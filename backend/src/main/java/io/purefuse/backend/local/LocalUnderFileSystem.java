@@ -1,7 +1,5 @@
 package io.purefuse.backend.local;
 
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-
 import io.purefuse.backend.AlluxioPath;
 import io.purefuse.backend.AlreadyExistsException;
 import io.purefuse.backend.BackendException;
@@ -30,52 +28,47 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SPI over a local directory (Alluxio's {@code alluxio.dora.client.ufs.root} when it is a
- * local path), with java.nio and POSIX attributes.
+ * local path).
  *
- * <h2>Containment</h2>
- * A namespace path is resolved lexically under the real path of the root; {@link AlluxioPath}
- * already excludes {@code ..}, {@code .}, empty components and absolute names, and the result is
- * checked to stay under the root. Operations never follow a symlink in the last component
- * ({@code NOFOLLOW_LINKS}, {@code lstat}, {@code lchown}, {@code O_NOFOLLOW}). With
- * {@code checkParentSymlinks} (the default) every parent component is {@code lstat}ed first and a
- * symlink there fails with {@link NotDirectoryException}, so a link planted inside the root
- * cannot lead an operation outside it. The check and the operation are separate system calls: a
- * concurrent local process that swaps a directory for a symlink in between can still win that
- * race; the root directory is meant to be owned by the FUSE server.
+ * <h2>Resolution</h2>
+ * The backend never builds an absolute path: it holds a descriptor of the root directory and
+ * resolves a namespace path by opening each parent component relative to the previous one
+ * ({@code openat(O_PATH|O_DIRECTORY|O_NOFOLLOW)}), then applies the operation to the last name
+ * relative to its parent's descriptor ({@code statx}, {@code mkdirat}, {@code unlinkat},
+ * {@code renameat2}, {@code fchmodat}, {@code fchownat}, {@code utimensat}, {@code symlinkat},
+ * {@code readlinkat}, {@code openat(O_NOFOLLOW)}). So any tree the kernel accepts works, however
+ * close to or beyond {@code PATH_MAX} its full path is, and a symlink as a parent component fails
+ * with {@link NotDirectoryException} in the same system call that would have followed it: a link
+ * planted inside the root (even concurrently) cannot lead an operation outside it.
+ * {@link AlluxioPath} already excludes {@code ..}, {@code .}, empty components and absolute
+ * names. Operations never follow a symlink in the last component either. With
+ * {@code checkParentSymlinks = false} parent components are opened without {@code O_NOFOLLOW}
+ * (links inside the root are followed, for roots no one else writes to).
+ *
+ * <p>The JDK cannot wrap a descriptor into a {@link FileChannel}, so an open file is opened by
+ * descriptor first and then reopened through {@code /proc/self/fd/N} (the same inode, whatever
+ * its path): the local UFS needs {@code /proc}.
  *
  * <h2>Writes</h2>
  * {@link #createFile} writes in place: the file exists under its final name from the start,
@@ -86,64 +79,59 @@ import org.slf4j.LoggerFactory;
  * hard links see it), as {@code open(O_CREAT|O_TRUNC)} does.
  *
  * <h2>Names</h2>
- * Names are handed to the JDK as Java strings, which it encodes with {@code sun.jnu.encoding}.
- * Non-ASCII names round-trip exactly only when that is UTF-8 (run with
- * {@code -Dsun.jnu.encoding=UTF-8 -Dfile.encoding=UTF-8} and {@code LC_ALL=C.UTF-8}). On-disk
- * names that are not valid in that encoding cannot be addressed and are skipped by listings.
+ * Names are encoded with {@code sun.jnu.encoding}, as the JDK does. Non-ASCII names round-trip
+ * exactly only when that is UTF-8 (run with {@code -Dsun.jnu.encoding=UTF-8
+ * -Dfile.encoding=UTF-8} and {@code LC_ALL=C.UTF-8}). On-disk names that are not valid in that
+ * encoding cannot be addressed and are skipped by listings.
  *
  * <h2>Native help</h2>
- * {@code renameat2(2)} (through jnr-ffi) makes no-replace renames atomic and provides exchange;
- * without it, no-replace uses {@code link}+{@code unlink} for non-directories and a
- * check-then-rename for directories, and exchange is unsupported.
+ * All of it goes through {@link LocalNative} (jnr-ffi). Without {@code renameat2(2)} no-replace
+ * uses {@code linkat}+{@code unlinkat} for non-directories and a check-then-rename for
+ * directories, and exchange is unsupported.
  */
 public final class LocalUnderFileSystem implements FileSystemBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalUnderFileSystem.class);
 
-  private static final String STAT_ATTRS =
-      "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastModifiedTime,lastAccessTime,ctime";
-  private static final Set<OpenOption> READ_OPTIONS =
-      Set.of(StandardOpenOption.READ, NOFOLLOW_LINKS);
-  private static final Set<OpenOption> RW_OPTIONS =
-      Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, NOFOLLOW_LINKS);
-  // Writers open read-write where they may (a new file always may), so that the stream can be
-  // handed over as a random-access handle on the same open file (FileOutStream.sameFile).
-  private static final Set<OpenOption> CREATE_NEW_OPTIONS = Set.of(StandardOpenOption.READ,
-      StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW_LINKS);
-  private static final Set<OpenOption> TRUNCATE_RW_OPTIONS = Set.of(StandardOpenOption.READ,
-      StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW_LINKS);
-  private static final Set<OpenOption> TRUNCATE_OPTIONS =
-      Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW_LINKS);
-  private static final Set<OpenOption> WRITE_OPTIONS =
-      Set.of(StandardOpenOption.WRITE, NOFOLLOW_LINKS);
+  private static final byte[] DOT = {'.', 0};
+  private static final byte[] EMPTY = {0};
+  private static final Set<OpenOption> READ_OPTIONS = Set.of(StandardOpenOption.READ);
+  private static final Set<OpenOption> RW_OPTIONS = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+  private static final Set<OpenOption> WRITE_OPTIONS = Set.of(StandardOpenOption.WRITE);
 
   /** Identity of a local file. */
   record FileKey(long dev, long ino) {}
 
   private final Path root;
+  private final int rootFd;
   private final boolean checkParentSymlinks;
   private final LocalNative nat;
+  private final boolean useRenameat2;
   private final Set<Capability> capabilities;
-  private final UserPrincipalLookupService lookup;
   private final Map<Integer, String> userNames = new ConcurrentHashMap<>();
   private final Map<Integer, String> groupNames = new ConcurrentHashMap<>();
   /** Files being written by a {@link FileOutStream} of this instance, with a count of writers. */
   private final Map<FileKey, Integer> writing = new ConcurrentHashMap<>();
+  /** Read-held while the root descriptor is in use, so that close() never closes it under a caller. */
+  private final ReentrantReadWriteLock rootLock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
-  private LocalUnderFileSystem(Path root, boolean checkParentSymlinks, LocalNative nat) {
+  private LocalUnderFileSystem(Path root, int rootFd, boolean checkParentSymlinks, LocalNative nat,
+      boolean useRenameat2) {
     this.root = root;
+    this.rootFd = rootFd;
     this.checkParentSymlinks = checkParentSymlinks;
     this.nat = nat;
-    this.lookup = root.getFileSystem().getUserPrincipalLookupService();
+    this.useRenameat2 = useRenameat2;
     EnumSet<Capability> caps = EnumSet.of(Capability.RANDOM_WRITE, Capability.TRUNCATE,
         Capability.SYMLINKS, Capability.OWNERSHIP, Capability.NUMERIC_IDS, Capability.ACCESS_TIME,
         Capability.NANOSECOND_TIMES, Capability.STABLE_FILE_IDS, Capability.SPACE_INFO);
-    if (nat != null) {
-      caps.add(Capability.BACKING_FD);
-      // Probe: a libc/kernel with renameat2 answers ENOENT for paths that do not exist.
-      Path probe = root.resolve(".purefuse-renameat2-probe-" + System.nanoTime());
-      int rc = nat.renameat2(probe, probe.resolveSibling(probe.getFileName() + "-b"), LocalNative.RENAME_NOREPLACE);
-      if (rc != LocalNative.ENOSYS) {
+    caps.add(Capability.BACKING_FD);
+    if (useRenameat2) {
+      // Probe: a libc/kernel with renameat2 answers ENOENT for names that do not exist.
+      byte[] probe = nat.cstring(".purefuse-renameat2-probe-" + System.nanoTime());
+      byte[] probeB = nat.cstring(".purefuse-renameat2-probe-b-" + System.nanoTime());
+      int rc = nat.renameat2(rootFd, probe, rootFd, probeB, LocalNative.RENAME_NOREPLACE);
+      if (rc != -LocalNative.ENOSYS) {
         caps.add(Capability.RENAME_NOREPLACE);
         caps.add(Capability.RENAME_EXCHANGE);
       }
@@ -163,15 +151,15 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
   }
 
   /**
-   * Like {@link #open(Path)}; {@code checkParentSymlinks = false} skips the per-operation
-   * {@code lstat} of parent components (faster, for roots no one else writes to).
+   * Like {@link #open(Path)}; {@code checkParentSymlinks = false} follows symlinks met as parent
+   * components (for roots no one else writes to).
    */
   public static LocalUnderFileSystem open(Path root, boolean checkParentSymlinks) throws BackendException {
     return open(root, checkParentSymlinks, true);
   }
 
-  /** Package private for tests: {@code useNative = false} exercises the pure NIO fallbacks. */
-  static LocalUnderFileSystem open(Path root, boolean checkParentSymlinks, boolean useNative)
+  /** Package private for tests: {@code useRenameat2 = false} exercises the fallbacks without renameat2. */
+  static LocalUnderFileSystem open(Path root, boolean checkParentSymlinks, boolean useRenameat2)
       throws BackendException {
     Path real;
     try {
@@ -182,7 +170,18 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     if (!Files.isDirectory(real)) {
       throw new NotDirectoryException(root.toString(), "UFS root is not a directory");
     }
-    return new LocalUnderFileSystem(real, checkParentSymlinks, useNative ? LocalNative.get() : null);
+    LocalNative nat;
+    try {
+      nat = LocalNative.get();
+    } catch (UnsatisfiedLinkError e) {
+      throw new BackendException(ErrorCode.UNSUPPORTED, root.toString(), "the local UFS needs libc through jnr-ffi: " + e.getMessage());
+    }
+    int fd = nat.openat(LocalNative.AT_FDCWD, nat.cstring(real.toString()),
+        LocalNative.O_PATH | LocalNative.O_DIRECTORY, 0);
+    if (fd < 0) {
+      throw BackendException.of(ErrorCode.fromErrno(-fd), root.toString(), "cannot open the UFS root", null);
+    }
+    return new LocalUnderFileSystem(real, fd, checkParentSymlinks, nat, useRenameat2);
   }
 
   /** The real path of the root directory. */
@@ -205,236 +204,347 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     return path.isRoot() ? root.toString() : root.resolve(path.relative()).toString();
   }
 
-  // ---------------------------------------------------------------------------- paths
+  // ---------------------------------------------------------------------------- resolution
 
-  private Path resolve(AlluxioPath path) throws BackendException {
-    if (closed) {
-      throw new BackendException(ErrorCode.IO_ERROR, path.toString(), "backend is closed");
+  /**
+   * The last name of a path with a descriptor of its parent directory. Closing it releases the
+   * parent descriptor (never the root's) and the hold on the root.
+   */
+  private final class At implements AutoCloseable {
+    final int dirfd;
+    final byte[] name;
+    final AlluxioPath path;
+    private boolean released;
+
+    At(int dirfd, byte[] name, AlluxioPath path) {
+      this.dirfd = dirfd;
+      this.name = name;
+      this.path = path;
     }
-    if (path.isRoot()) {
-      return root;
-    }
-    Path p = root.resolve(path.relative());
-    if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + path.depth()) {
-      throw new InvalidPathException(path.toString(), "path escapes the UFS root");
-    }
-    if (checkParentSymlinks && path.depth() > 1) {
-      Path cur = root;
-      Iterator<String> it = path.components().iterator();
-      for (int i = 0, n = path.depth() - 1; i < n; i++) {
-        cur = cur.resolve(it.next());
-        if (Files.isSymbolicLink(cur)) {
-          throw new NotDirectoryException(path.toString(), "parent component " + cur.getFileName() + " is a symlink");
+
+    @Override
+    public void close() {
+      if (!released) {
+        released = true;
+        if (dirfd != rootFd) {
+          nat.close(dirfd);
         }
+        rootLock.readLock().unlock();
       }
     }
-    return p;
+  }
+
+  /**
+   * Resolves {@code path} to its parent's descriptor and last name, walking from the root one
+   * component at a time. The root itself resolves to (root, ".").
+   *
+   * @throws NotDirectoryException a parent component is not a directory (or a symlink)
+   * @throws NotFoundException a parent component does not exist
+   */
+  private At at(AlluxioPath path) throws BackendException {
+    rootLock.readLock().lock();
+    boolean ok = false;
+    int fd = rootFd;
+    try {
+      if (closed) {
+        throw new BackendException(ErrorCode.IO_ERROR, path.toString(), "backend is closed");
+      }
+      if (path.isRoot()) {
+        ok = true;
+        return new At(rootFd, DOT, path);
+      }
+      int flags = LocalNative.O_PATH | LocalNative.O_DIRECTORY | (checkParentSymlinks ? LocalNative.O_NOFOLLOW : 0);
+      Iterator<String> it = path.components().iterator();
+      for (int i = 0, n = path.depth() - 1; i < n; i++) {
+        String c = it.next();
+        int next = nat.openat(fd, nat.cstring(c), flags, 0);
+        if (next < 0) {
+          int errno = -next;
+          if (errno == LocalNative.ENOTDIR || errno == LocalNative.ELOOP) {
+            throw new NotDirectoryException(path.toString(), "parent component " + c + " is not a directory");
+          }
+          throw BackendException.of(ErrorCode.fromErrno(errno), path.toString(), "cannot open parent component " + c, null);
+        }
+        if (fd != rootFd) {
+          nat.close(fd);
+        }
+        fd = next;
+      }
+      At at = new At(fd, nat.cstring(it.next()), path);
+      ok = true;
+      return at;
+    } finally {
+      if (!ok) {
+        if (fd != rootFd) {
+          nat.close(fd);
+        }
+        rootLock.readLock().unlock();
+      }
+    }
+  }
+
+  private BackendException error(int errno, AlluxioPath path, String what) {
+    return BackendException.of(ErrorCode.fromErrno(errno), path.toString(), what + " failed (errno " + errno + ")", null);
+  }
+
+  /** {@code /proc/self/fd/N}: reopens what descriptor N refers to (the same inode). */
+  private static Path procPath(int fd) {
+    return Path.of("/proc/self/fd/" + fd);
   }
 
   // ---------------------------------------------------------------------------- metadata
 
-  private FileStatus stat(Path local, AlluxioPath path) throws IOException {
-    Map<String, Object> a = Files.readAttributes(local, STAT_ATTRS, NOFOLLOW_LINKS);
-    int stMode = (Integer) a.get("mode");
-    FileType type = FileType.fromMode(stMode);
-    if (type == null) {
-      type = FileType.REGULAR;
+  /** statx of {@code name} relative to {@code dirfd} (the entry itself), or -errno in {@code err}. */
+  private byte[] statx(int dirfd, byte[] name, int flags, int[] err) {
+    byte[] buf = new byte[LocalNative.STATX_SIZE_BYTES];
+    int rc = nat.statx(dirfd, name, flags, buf);
+    if (rc < 0) {
+      err[0] = -rc;
+      return null;
     }
-    long dev = (Long) a.get("dev");
-    long ino = (Long) a.get("ino");
-    int uid = (Integer) a.get("uid");
-    int gid = (Integer) a.get("gid");
-    FileStatus.Builder b = FileStatus.builder(path, type)
-        .mode(stMode)
-        .length((Long) a.get("size"))
-        .uid(Integer.toUnsignedLong(uid))
-        .gid(Integer.toUnsignedLong(gid))
-        .owner(userName(uid, local))
-        .group(groupName(gid, local))
-        .lastModificationTimeNs(nanos((FileTime) a.get("lastModifiedTime")))
-        .lastAccessTimeNs(nanos((FileTime) a.get("lastAccessTime")))
-        .changeTimeNs(nanos((FileTime) a.get("ctime")))
-        .nlink((Integer) a.get("nlink"))
-        .fileId(ino)
-        .ufsPath(local.toString());
-    if (type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE) {
-      b.rdev((Long) a.get("rdev"));
-    }
-    if (type == FileType.SYMLINK) {
-      b.symlinkTarget(Files.readSymbolicLink(local).toString());
-    }
-    if (type == FileType.REGULAR && !writing.isEmpty() && writing.containsKey(new FileKey(dev, ino))) {
-      b.completed(false);
-    }
-    return b.build();
+    return buf;
   }
 
-  private static long nanos(FileTime t) {
-    return t.to(TimeUnit.NANOSECONDS);
-  }
-
-  private String userName(int uid, Path local) {
-    String n = userNames.get(uid);
-    if (n == null) {
-      try {
-        n = ((UserPrincipal) Files.getAttribute(local, "posix:owner", NOFOLLOW_LINKS)).getName();
-        userNames.put(uid, n);
-      } catch (IOException | RuntimeException e) {
-        return Integer.toUnsignedString(uid);
-      }
+  private byte[] statxOrThrow(int dirfd, byte[] name, int flags, AlluxioPath path) throws BackendException {
+    int[] err = new int[1];
+    byte[] b = statx(dirfd, name, flags, err);
+    if (b == null) {
+      throw error(err[0], path, "stat");
     }
-    return n;
+    return b;
   }
 
-  private String groupName(int gid, Path local) {
-    String n = groupNames.get(gid);
-    if (n == null) {
-      try {
-        n = ((GroupPrincipal) Files.getAttribute(local, "posix:group", NOFOLLOW_LINKS)).getName();
-        groupNames.put(gid, n);
-      } catch (IOException | RuntimeException e) {
-        return Integer.toUnsignedString(gid);
-      }
-    }
-    return n;
+  private static int stMode(byte[] stx) {
+    return LocalNative.statxView(stx).getShort(28) & 0xffff;
   }
 
-  private FileType typeOf(Path local) throws IOException {
-    int stMode = (Integer) Files.getAttribute(local, "unix:mode", NOFOLLOW_LINKS);
-    FileType t = FileType.fromMode(stMode);
+  private static FileType typeOf(byte[] stx) {
+    FileType t = FileType.fromMode(stMode(stx));
     return t == null ? FileType.REGULAR : t;
   }
 
-  private FileKey keyOf(Path local) throws IOException {
-    Map<String, Object> a = Files.readAttributes(local, "unix:dev,ino", NOFOLLOW_LINKS);
-    return new FileKey((Long) a.get("dev"), (Long) a.get("ino"));
+  private static long makedev(int major, int minor) {
+    long ma = Integer.toUnsignedLong(major);
+    long mi = Integer.toUnsignedLong(minor);
+    return ((ma & 0xfffff000L) << 32) | ((ma & 0xfffL) << 8) | ((mi & 0xffffff00L) << 12) | (mi & 0xffL);
+  }
+
+  private static FileKey keyOf(byte[] stx) {
+    ByteBuffer b = LocalNative.statxView(stx);
+    return new FileKey(makedev(b.getInt(136), b.getInt(140)), b.getLong(32));
+  }
+
+  private static long timeNs(ByteBuffer b, int off) {
+    return b.getLong(off) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(off + 8));
+  }
+
+  /** A status from a statx result; {@code dirfd}/{@code name} read a symlink's target. */
+  private FileStatus status(byte[] stx, int dirfd, byte[] name, AlluxioPath path) throws BackendException {
+    ByteBuffer b = LocalNative.statxView(stx);
+    int mode = b.getShort(28) & 0xffff;
+    FileType type = FileType.fromMode(mode);
+    if (type == null) {
+      type = FileType.REGULAR;
+    }
+    int uid = b.getInt(20);
+    int gid = b.getInt(24);
+    FileStatus.Builder fb = FileStatus.builder(path, type)
+        .mode(mode)
+        .length(b.getLong(40))
+        .blocks(b.getLong(48))
+        .uid(Integer.toUnsignedLong(uid))
+        .gid(Integer.toUnsignedLong(gid))
+        .owner(userName(uid))
+        .group(groupName(gid))
+        .lastAccessTimeNs(timeNs(b, 64))
+        .changeTimeNs(timeNs(b, 96))
+        .lastModificationTimeNs(timeNs(b, 112))
+        .nlink(Integer.toUnsignedLong(b.getInt(16)))
+        .fileId(b.getLong(32))
+        .ufsPath(ufsPath(path));
+    if (type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE) {
+      fb.rdev(makedev(b.getInt(128), b.getInt(132)));
+    }
+    if (type == FileType.SYMLINK) {
+      int[] err = new int[1];
+      String target = nat.readlinkat(dirfd, name, err);
+      if (target == null) {
+        throw error(err[0], path, "readlink");
+      }
+      fb.symlinkTarget(target);
+    }
+    if (type == FileType.REGULAR && !writing.isEmpty() && writing.containsKey(keyOf(stx))) {
+      fb.completed(false);
+    }
+    return fb.build();
+  }
+
+  private FileStatus stat(At at) throws BackendException {
+    return status(statxOrThrow(at.dirfd, at.name, 0, at.path), at.dirfd, at.name, at.path);
+  }
+
+  private String userName(int uid) {
+    String n = userNames.get(uid);
+    if (n == null) {
+      n = nat.userName(uid);
+      if (n == null) {
+        return Integer.toUnsignedString(uid);
+      }
+      userNames.put(uid, n);
+    }
+    return n;
+  }
+
+  private String groupName(int gid) {
+    String n = groupNames.get(gid);
+    if (n == null) {
+      n = nat.groupName(gid);
+      if (n == null) {
+        return Integer.toUnsignedString(gid);
+      }
+      groupNames.put(gid, n);
+    }
+    return n;
   }
 
   @Override
   public FileStatus getStatus(AlluxioPath path) throws BackendException {
-    Path local = resolve(path);
-    try {
-      return stat(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+    try (At at = at(path)) {
+      return stat(at);
     }
   }
 
   @Override
   public boolean exists(AlluxioPath path) throws BackendException {
-    Path local;
+    At at;
     try {
-      local = resolve(path);
-    } catch (NotDirectoryException e) {
+      at = at(path);
+    } catch (NotDirectoryException | NotFoundException e) {
       return false;
     }
-    try {
-      Files.readAttributes(local, BasicFileAttributes.class, NOFOLLOW_LINKS);
-      return true;
-    } catch (IOException e) {
-      ErrorCode c = LocalErrors.code(e);
-      if (c == ErrorCode.NOT_FOUND || c == ErrorCode.NOT_DIRECTORY) {
+    try (at) {
+      int[] err = new int[1];
+      if (statx(at.dirfd, at.name, 0, err) != null) {
+        return true;
+      }
+      if (err[0] == LocalNative.ENOENT || err[0] == LocalNative.ENOTDIR) {
         return false;
       }
-      throw LocalErrors.map(e, path);
+      throw error(err[0], path, "stat");
     }
   }
 
   // ---------------------------------------------------------------------------- listing
 
-  @Override
-  public DirectoryListing listStatus(AlluxioPath dir, ListOptions options) throws BackendException {
-    Path local = resolve(dir);
-    try {
-      FileType t = typeOf(local);
-      if (t != FileType.DIRECTORY) {
-        throw new NotDirectoryException(dir.toString(), "not a directory (" + t + ")");
+  /** Opens the directory {@code at} names for reading (never through a symlink). */
+  private int openDirectory(At at) throws BackendException {
+    int fd = nat.openat(at.dirfd, at.name, LocalNative.O_RDONLY | LocalNative.O_DIRECTORY | LocalNative.O_NOFOLLOW, 0);
+    if (fd < 0) {
+      int errno = -fd;
+      if (errno == LocalNative.ENOTDIR || errno == LocalNative.ELOOP) {
+        throw new NotDirectoryException(at.path.toString(), "not a directory");
       }
-      LocalListing l = new LocalListing(local, dir);
-      try {
-        l.start(options);
-      } catch (IOException | RuntimeException e) {
-        l.close();
-        throw e;
-      }
-      return l;
-    } catch (IOException e) {
-      throw LocalErrors.map(e, dir);
+      throw error(errno, at.path, "opendir");
     }
+    return fd;
   }
 
-  /** Streams one directory with {@link DirectoryStream}: one readdir entry and lstat at a time. */
+  @Override
+  public DirectoryListing listStatus(AlluxioPath dir, ListOptions options) throws BackendException {
+    int fd;
+    try (At at = at(dir)) {
+      fd = openDirectory(at);
+    }
+    int[] err = new int[1];
+    Pointer stream = nat.fdopendir(fd, err);
+    if (stream == null) {
+      nat.close(fd);
+      throw error(err[0], dir, "fdopendir");
+    }
+    LocalListing l = new LocalListing(fd, stream, dir);
+    try {
+      l.start(options);
+    } catch (BackendException | RuntimeException e) {
+      l.close();
+      throw e;
+    }
+    return l;
+  }
+
+  /** Streams one directory by descriptor: one readdir entry and statx at a time. */
   private final class LocalListing implements DirectoryListing {
-    private final Path dir;
+    private final int fd;
     private final AlluxioPath dirPath;
-    private DirectoryStream<Path> stream;
-    private Iterator<Path> it;
+    private final int[] err = new int[1];
+    private Pointer stream;
     private long position;
 
-    LocalListing(Path dir, AlluxioPath dirPath) {
-      this.dir = dir;
+    LocalListing(int fd, Pointer stream, AlluxioPath dirPath) {
+      this.fd = fd;
+      this.stream = stream;
       this.dirPath = dirPath;
     }
 
-    void start(ListOptions o) throws IOException {
-      reopen();
+    void start(ListOptions o) throws BackendException {
       long offset = o.offset();
       String after = o.startAfter();
       if (offset > 0) {
         String last = null;
-        Path p;
-        while (position < offset && (p = nextRaw()) != null) {
-          last = p.getFileName().toString();
+        byte[] n;
+        while (position < offset && (n = nextRaw()) != null) {
+          last = decode(n);
         }
         if (after == null || after.equals(last)) {
           return;
         }
         // The directory changed since the cookie was handed out: find the name again.
-        reopen();
+        rewind();
         if (scanTo(after)) {
           return;
         }
-        reopen();
+        rewind();
         while (position < offset && nextRaw() != null) {
           // skip
         }
         return;
       }
       if (after != null && !scanTo(after)) {
-        reopen();
+        rewind();
       }
     }
 
-    private boolean scanTo(String name) throws IOException {
-      Path p;
-      while ((p = nextRaw()) != null) {
-        if (p.getFileName().toString().equals(name)) {
+    private boolean scanTo(String name) throws BackendException {
+      byte[] n;
+      while ((n = nextRaw()) != null) {
+        if (name.equals(decode(n))) {
           return true;
         }
       }
       return false;
     }
 
-    private void reopen() throws IOException {
-      if (stream != null) {
-        stream.close();
-      }
-      stream = Files.newDirectoryStream(dir);
-      it = stream.iterator();
+    private void rewind() {
+      nat.rewinddir(stream);
       position = 0;
     }
 
-    private Path nextRaw() throws IOException {
-      try {
-        if (!it.hasNext()) {
-          return null;
+    private byte[] nextRaw() throws BackendException {
+      err[0] = 0;
+      byte[] n = nat.readdir(stream, err);
+      if (n == null) {
+        if (err[0] != 0) {
+          throw error(err[0], dirPath, "readdir");
         }
-        Path p = it.next();
-        position++;
-        return p;
-      } catch (DirectoryIteratorException e) {
-        throw e.getCause();
+        return null;
       }
+      position++;
+      return n;
+    }
+
+    /** The name as a string, or null if it does not round-trip through the name encoding. */
+    private String decode(byte[] raw) {
+      String s = new String(raw, nat.charset());
+      return Arrays.equals(s.getBytes(nat.charset()), raw) ? s : null;
     }
 
     @Override
@@ -443,33 +553,36 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
         throw new BackendException(ErrorCode.IO_ERROR, dirPath.toString(), "listing is closed");
       }
       while (true) {
-        Path p;
-        try {
-          p = nextRaw();
-        } catch (IOException e) {
-          throw LocalErrors.map(e, dirPath);
-        }
-        if (p == null) {
+        byte[] raw = nextRaw();
+        if (raw == null) {
           return null;
         }
-        String name = p.getFileName().toString();
+        String name = decode(raw);
+        if (name == null) {
+          LOG.warn("skipping entry whose name is not valid in sun.jnu.encoding in {}: {}", dirPath,
+              new String(raw, nat.charset()));
+          continue;
+        }
         AlluxioPath child;
         try {
           child = dirPath.child(name);
         } catch (InvalidPathException e) {
-          LOG.warn("skipping entry with an unusable name in {}: {}", dir, e.getMessage());
+          LOG.warn("skipping entry with an unusable name in {}: {}", dirPath, e.getMessage());
           continue;
         }
-        if (name.indexOf('\uFFFD') >= 0 && !dir.resolve(name).equals(p)) {
-          LOG.warn("skipping entry whose name is not valid in sun.jnu.encoding in {}: {}", dir, name);
-          continue;
+        byte[] cname = Arrays.copyOf(raw, raw.length + 1);
+        int[] e = new int[1];
+        byte[] stx = statx(fd, cname, 0, e);
+        if (stx == null) {
+          if (e[0] == LocalNative.ENOENT) {
+            continue; // removed since readdir
+          }
+          throw error(e[0], child, "stat");
         }
         try {
-          return stat(p, child);
-        } catch (NoSuchFileException e) {
-          continue; // removed since readdir
-        } catch (IOException e) {
-          throw LocalErrors.map(e, child);
+          return status(stx, fd, cname, child);
+        } catch (NotFoundException gone) {
+          continue;
         }
       }
     }
@@ -482,13 +595,8 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     @Override
     public void close() {
       if (stream != null) {
-        try {
-          stream.close();
-        } catch (IOException e) {
-          LOG.debug("closing listing of {}", dir, e);
-        }
+        nat.closedir(stream); // closes fd too
         stream = null;
-        it = null;
       }
     }
   }
@@ -497,102 +605,153 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
 
   @Override
   public FileStatus createDirectory(AlluxioPath path, CreateOptions options) throws BackendException {
-    Path local = resolve(path);
-    try {
-      if (path.isRoot()) {
+    if (path.isRoot()) {
+      try (At at = at(path)) {
         if (options.recursive()) {
-          return stat(local, path);
-        }
-        throw new AlreadyExistsException(path.toString(), "the root exists");
-      }
-      if (options.recursive()) {
-        Path cur = root;
-        AlluxioPath curPath = AlluxioPath.root();
-        for (String c : path.parent().components()) {
-          cur = cur.resolve(c);
-          curPath = curPath.child(c);
-          mkdir(cur, curPath, options, true);
+          return stat(at);
         }
       }
-      mkdir(local, path, options, options.recursive());
-      return stat(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+      throw new AlreadyExistsException(path.toString(), "the root exists");
+    }
+    if (options.recursive()) {
+      AlluxioPath cur = AlluxioPath.root();
+      for (String c : path.parent().components()) {
+        cur = cur.child(c);
+        try (At at = at(cur)) {
+          mkdir(at, options, true);
+        }
+      }
+    }
+    try (At at = at(path)) {
+      mkdir(at, options, options.recursive());
+      return stat(at);
     }
   }
 
-  private void mkdir(Path local, AlluxioPath path, CreateOptions options, boolean existingOk) throws IOException {
-    try {
-      Files.createDirectory(local);
-    } catch (FileAlreadyExistsException e) {
+  private void mkdir(At at, CreateOptions options, boolean existingOk) throws BackendException {
+    int rc = nat.mkdirat(at.dirfd, at.name, 0700);
+    if (rc == -LocalNative.EEXIST) {
       if (existingOk) {
-        if (Files.isDirectory(local, NOFOLLOW_LINKS)) {
+        int[] err = new int[1];
+        byte[] stx = statx(at.dirfd, at.name, 0, err);
+        if (stx != null && typeOf(stx) == FileType.DIRECTORY) {
           return;
         }
-        throw new NotDirectoryException(path.toString(), "exists and is not a directory");
+        throw new NotDirectoryException(at.path.toString(), "exists and is not a directory");
       }
-      throw new AlreadyExistsException(path.toString(), "already exists", e);
+      throw new AlreadyExistsException(at.path.toString(), "already exists");
     }
-    Files.setAttribute(local, "unix:mode", options.directoryMode()); // exact, no umask
-    applyOwnership(local, path, options.uid(), options.gid(), options.owner(), options.group(), true);
+    if (rc < 0) {
+      throw error(-rc, at.path, "mkdir");
+    }
+    rc = nat.fchmodat(at.dirfd, at.name, options.directoryMode()); // exact, no umask
+    if (rc < 0) {
+      throw error(-rc, at.path, "chmod");
+    }
+    applyOwnership(at, options.uid(), options.gid(), options.owner(), options.group(), true);
   }
 
   @Override
   public FileOutStream createFile(AlluxioPath path, CreateOptions options) throws BackendException {
-    Path local = resolve(path);
     if (path.isRoot()) {
       throw options.overwrite()
           ? new IsDirectoryException(path.toString(), "is the root directory")
           : new AlreadyExistsException(path.toString(), "is the root directory");
     }
-    try {
-      FileChannel ch = null;
+    try (At at = at(path)) {
+      int fd = -1;
       boolean created = false;
       boolean readable = true;
-      for (int attempt = 0; ch == null; attempt++) {
-        try {
-          ch = FileChannel.open(local, CREATE_NEW_OPTIONS);
+      int base = LocalNative.O_NOFOLLOW | LocalNative.O_NOCTTY | LocalNative.O_NONBLOCK;
+      for (int attempt = 0; fd < 0; attempt++) {
+        fd = nat.openat(at.dirfd, at.name, base | LocalNative.O_RDWR | LocalNative.O_CREAT | LocalNative.O_EXCL, 0600);
+        if (fd >= 0) {
           created = true;
-        } catch (FileAlreadyExistsException e) {
-          if (!options.overwrite()) {
-            throw new AlreadyExistsException(path.toString(), "already exists", e);
-          }
-          try {
-            try {
-              ch = FileChannel.open(local, TRUNCATE_RW_OPTIONS);
-            } catch (AccessDeniedException writeOnly) {
-              ch = FileChannel.open(local, TRUNCATE_OPTIONS);
-              readable = false;
-            }
-          } catch (NoSuchFileException gone) {
-            if (attempt > 3) {
-              throw gone;
-            }
-          }
+          break;
+        }
+        if (fd != -LocalNative.EEXIST) {
+          throw error(-fd, path, "create");
+        }
+        if (!options.overwrite()) {
+          throw new AlreadyExistsException(path.toString(), "already exists");
+        }
+        fd = nat.openat(at.dirfd, at.name, base | LocalNative.O_RDWR | LocalNative.O_TRUNC, 0);
+        if (fd == -LocalNative.EACCES) {
+          fd = nat.openat(at.dirfd, at.name, base | LocalNative.O_WRONLY | LocalNative.O_TRUNC, 0);
+          readable = false;
+        }
+        if (fd == -LocalNative.ELOOP) {
+          throw BackendException.of(ErrorCode.SYMLINK_LOOP, path.toString(), "is a symbolic link", null);
+        }
+        if (fd == -LocalNative.ENOENT && attempt < 3) {
+          readable = true;
+          continue; // removed in between: create it
+        }
+        if (fd < 0) {
+          throw error(-fd, path, "open for overwrite");
         }
       }
       try {
-        if (created) {
-          Files.setAttribute(local, "unix:mode", options.fileMode());
-          applyOwnership(local, path, options.uid(), options.gid(), options.owner(), options.group(), true);
+        byte[] stx = statxOrThrow(fd, EMPTY, LocalNative.AT_EMPTY_PATH, path);
+        if (typeOf(stx) != FileType.REGULAR) {
+          throw typeOf(stx) == FileType.DIRECTORY
+              ? new IsDirectoryException(path.toString(), "is a directory")
+              : new UnsupportedException(path.toString(), "cannot write a " + typeOf(stx));
         }
-        FileStatus st = stat(local, path);
-        FileKey key = new FileKey(
-            (Long) Files.getAttribute(local, "unix:dev", NOFOLLOW_LINKS), st.fileId());
-        writing.merge(key, 1, Integer::sum);
-        ChannelHolder h = new ChannelHolder(ch, local, path.toString(), readable ? RW_OPTIONS : WRITE_OPTIONS, key);
-        return new LocalOutStream(h, local, path, key, st.toBuilder().completed(false).build(), readable);
-      } catch (IOException | RuntimeException e) {
-        ch.close();
-        throw e;
+        Set<OpenOption> opts = readable ? RW_OPTIONS : WRITE_OPTIONS;
+        FileChannel ch = FileChannel.open(procPath(fd), opts);
+        try {
+          if (created) {
+            int rc = nat.fchmod(fd, options.fileMode()); // exact, no umask
+            if (rc < 0) {
+              throw error(-rc, path, "chmod");
+            }
+            applyOwnership(fd, path, options.uid(), options.gid(), options.owner(), options.group(), true);
+            stx = statxOrThrow(fd, EMPTY, LocalNative.AT_EMPTY_PATH, path);
+          }
+          FileKey key = keyOf(stx);
+          FileStatus st = status(stx, fd, EMPTY, path);
+          writing.merge(key, 1, Integer::sum);
+          ChannelHolder h = new ChannelHolder(ch, path.toString(), reopener(path, opts, key));
+          return new LocalOutStream(h, path, key, st.toBuilder().completed(false).build(), readable);
+        } catch (BackendException | RuntimeException e) {
+          ch.close();
+          throw e;
+        }
+      } catch (IOException e) {
+        throw LocalErrors.map(e, path);
+      } finally {
+        nat.close(fd);
       }
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
     }
   }
 
   private void unregisterWriter(FileKey key) {
     writing.computeIfPresent(key, (k, v) -> v <= 1 ? null : v - 1);
+  }
+
+  /** Reopens {@code path} if the name still refers to the file {@code key}. */
+  private ChannelHolder.Reopener reopener(AlluxioPath path, Set<OpenOption> opts, FileKey key) {
+    return () -> {
+      try (At at = at(path)) {
+        int fd = nat.openat(at.dirfd, at.name, LocalNative.O_PATH | LocalNative.O_NOFOLLOW, 0);
+        if (fd < 0) {
+          return null;
+        }
+        try {
+          int[] err = new int[1];
+          byte[] stx = statx(fd, EMPTY, LocalNative.AT_EMPTY_PATH, err);
+          if (stx == null || !keyOf(stx).equals(key)) {
+            return null;
+          }
+          return FileChannel.open(procPath(fd), opts);
+        } finally {
+          nat.close(fd);
+        }
+      } catch (BackendException e) {
+        return null;
+      }
+    };
   }
 
   @FunctionalInterface
@@ -623,7 +782,6 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
   /** Sequential writer: positional writes at a rising offset, in place. */
   private final class LocalOutStream implements FileOutStream {
     private final ChannelHolder h;
-    private final Path local;
     private final AlluxioPath path;
     private final FileKey key;
     private final FileStatus initial;
@@ -634,9 +792,8 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     /** The open file was handed to a random-access handle ({@link #sameFile()}); close keeps it open. */
     private boolean handedOver;
 
-    LocalOutStream(ChannelHolder h, Path local, AlluxioPath path, FileKey key, FileStatus initial, boolean readable) {
+    LocalOutStream(ChannelHolder h, AlluxioPath path, FileKey key, FileStatus initial, boolean readable) {
       this.h = h;
-      this.local = local;
       this.path = path;
       this.key = key;
       this.initial = initial;
@@ -750,16 +907,34 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
       try {
         h.close();
       } catch (IOException e) {
-        LOG.debug("closing cancelled {}", local, e);
+        LOG.debug("closing cancelled {}", path, e);
       }
-      try {
-        if (keyOf(local).equals(key)) {
-          Files.deleteIfExists(local);
+      removeIfSame(path, key);
+    }
+  }
+
+  /** Unlinks {@code path} if it still names the file {@code key} (a cancelled write). */
+  private void removeIfSame(AlluxioPath path, FileKey key) throws BackendException {
+    At at;
+    try {
+      at = at(path);
+    } catch (NotFoundException | NotDirectoryException e) {
+      return;
+    }
+    try (at) {
+      int[] err = new int[1];
+      byte[] stx = statx(at.dirfd, at.name, 0, err);
+      if (stx == null) {
+        if (err[0] == LocalNative.ENOENT) {
+          return;
         }
-      } catch (NoSuchFileException e) {
-        // already gone
-      } catch (IOException e) {
-        throw LocalErrors.map(e, path);
+        throw error(err[0], path, "stat");
+      }
+      if (keyOf(stx).equals(key)) {
+        int rc = nat.unlinkat(at.dirfd, at.name, 0);
+        if (rc < 0 && rc != -LocalNative.ENOENT) {
+          throw error(-rc, path, "unlink");
+        }
       }
     }
   }
@@ -776,52 +951,75 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     return openHandle(path, true);
   }
 
-  private LocalFileHandle openHandle(AlluxioPath path, boolean writable) throws BackendException {
-    Path local = resolve(path);
-    try {
-      checkRegular(local, path);
-      Set<OpenOption> opts = writable ? RW_OPTIONS : READ_OPTIONS;
-      FileChannel ch = FileChannel.open(local, opts);
-      FileKey key;
-      try {
-        key = keyOf(local);
-      } catch (IOException e) {
-        ch.close();
-        throw e;
-      }
-      return new LocalFileHandle(new ChannelHolder(ch, local, path.toString(), opts, key), path, writable);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
-    }
-  }
-
-  @Override
-  public int openBackingFd(AlluxioPath path, boolean writable) throws BackendException {
-    if (nat == null) {
-      return FileSystemBackend.super.openBackingFd(path, writable);
-    }
-    Path local = resolve(path);
-    try {
-      checkRegular(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
-    }
-    int fd = nat.openFd(local, writable);
+  /**
+   * Opens the regular file {@code at} names: an {@code O_PATH|O_NOFOLLOW} descriptor pins the
+   * inode (never a FIFO opened by mistake, never a symlink followed), its type is checked, and
+   * the channel is opened through that descriptor.
+   *
+   * @return the channel with the file's statx result in {@code stxOut[0]}
+   */
+  private FileChannel openRegular(At at, Set<OpenOption> opts, byte[][] stxOut) throws BackendException {
+    int fd = nat.openat(at.dirfd, at.name, LocalNative.O_PATH | LocalNative.O_NOFOLLOW, 0);
     if (fd < 0) {
-      throw BackendException.of(LocalNative.code(-fd), path.toString(), "open for passthrough failed", null);
+      throw error(-fd, at.path, "open");
     }
-    return fd;
-  }
-
-  @Override
-  public void closeBackingFd(int fd) {
-    if (nat != null && fd >= 0) {
+    try {
+      byte[] stx = statxOrThrow(fd, EMPTY, LocalNative.AT_EMPTY_PATH, at.path);
+      checkRegular(typeOf(stx), at.path);
+      stxOut[0] = stx;
+      return FileChannel.open(procPath(fd), opts);
+    } catch (IOException e) {
+      throw LocalErrors.map(e, at.path);
+    } finally {
       nat.close(fd);
     }
   }
 
-  private void checkRegular(Path local, AlluxioPath path) throws IOException {
-    FileType t = typeOf(local);
+  /**
+   * A native descriptor for FUSE passthrough, opened like {@link #openRegular}: the last name is
+   * pinned with {@code O_PATH|O_NOFOLLOW}, checked to be a regular file, then reopened through
+   * {@code /proc/self/fd} with the access mode asked for.
+   */
+  @Override
+  public int openBackingFd(AlluxioPath path, boolean writable) throws BackendException {
+    try (At at = at(path)) {
+      int pin = nat.openat(at.dirfd, at.name, LocalNative.O_PATH | LocalNative.O_NOFOLLOW, 0);
+      if (pin < 0) {
+        throw error(-pin, path, "open for passthrough");
+      }
+      try {
+        checkRegular(typeOf(statxOrThrow(pin, EMPTY, LocalNative.AT_EMPTY_PATH, path)), path);
+        int fd = nat.openat(LocalNative.AT_FDCWD, nat.cstring(procPath(pin).toString()),
+            writable ? LocalNative.O_RDWR : LocalNative.O_RDONLY, 0);
+        if (fd < 0) {
+          throw error(-fd, path, "open for passthrough");
+        }
+        return fd;
+      } finally {
+        nat.close(pin);
+      }
+    }
+  }
+
+  @Override
+  public void closeBackingFd(int fd) {
+    if (fd >= 0) {
+      nat.close(fd);
+    }
+  }
+
+  private LocalFileHandle openHandle(AlluxioPath path, boolean writable) throws BackendException {
+    Set<OpenOption> opts = writable ? RW_OPTIONS : READ_OPTIONS;
+    byte[][] stx = new byte[1][];
+    FileChannel ch;
+    try (At at = at(path)) {
+      ch = openRegular(at, opts, stx);
+    }
+    FileKey key = keyOf(stx[0]);
+    return new LocalFileHandle(new ChannelHolder(ch, path.toString(), reopener(path, opts, key)), path, writable);
+  }
+
+  private static void checkRegular(FileType t, AlluxioPath path) throws BackendException {
     switch (t) {
       case REGULAR:
         return;
@@ -942,40 +1140,72 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     if (path.isRoot()) {
       throw BackendException.of(ErrorCode.BUSY, "/", "cannot delete the root", null);
     }
-    Path local = resolve(path);
-    try {
-      BasicFileAttributes a = Files.readAttributes(local, BasicFileAttributes.class, NOFOLLOW_LINKS);
-      if (!recursive || !a.isDirectory()) {
-        Files.delete(local);
+    try (At at = at(path)) {
+      byte[] stx = statxOrThrow(at.dirfd, at.name, 0, path);
+      boolean dir = typeOf(stx) == FileType.DIRECTORY;
+      if (dir && recursive) {
+        removeTree(at.dirfd, at.name, path);
         return;
       }
-      Files.walkFileTree(local, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-          new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
+      int rc = nat.unlinkat(at.dirfd, at.name, dir ? LocalNative.AT_REMOVEDIR : 0);
+      if (rc == -LocalNative.EISDIR || rc == -LocalNative.ENOTDIR) {
+        rc = nat.unlinkat(at.dirfd, at.name, dir ? 0 : LocalNative.AT_REMOVEDIR); // changed type meanwhile
+      }
+      if (rc < 0) {
+        throw error(-rc, path, "delete");
+      }
+    }
+  }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-              if (exc instanceof NoSuchFileException) {
-                return FileVisitResult.CONTINUE;
-              }
-              throw exc;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-              if (exc != null && !(exc instanceof NoSuchFileException)) {
-                throw exc;
-              }
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+  /**
+   * Removes directory {@code name} under {@code dirfd} with its subtree, by descriptor at every
+   * level (no path is ever built; symlinks inside are unlinked, never followed). Entries that
+   * vanish meanwhile are fine; the listing is repeated while entries keep appearing.
+   */
+  private void removeTree(int dirfd, byte[] name, AlluxioPath path) throws BackendException {
+    int fd = nat.openat(dirfd, name, LocalNative.O_RDONLY | LocalNative.O_DIRECTORY | LocalNative.O_NOFOLLOW, 0);
+    if (fd == -LocalNative.ENOENT) {
+      return;
+    }
+    if (fd < 0) {
+      throw error(-fd, path, "opendir");
+    }
+    int[] err = new int[1];
+    Pointer stream = nat.fdopendir(fd, err);
+    if (stream == null) {
+      nat.close(fd);
+      throw error(err[0], path, "fdopendir");
+    }
+    try {
+      for (int pass = 0; pass < 100; pass++) {
+        boolean removedAny = false;
+        nat.rewinddir(stream);
+        byte[] raw;
+        err[0] = 0;
+        while ((raw = nat.readdir(stream, err)) != null) {
+          byte[] child = Arrays.copyOf(raw, raw.length + 1);
+          int rc = nat.unlinkat(fd, child, 0);
+          if (rc == -LocalNative.EISDIR) {
+            removeTree(fd, child, path);
+          } else if (rc < 0 && rc != -LocalNative.ENOENT) {
+            throw error(-rc, path, "unlink of " + new String(raw, nat.charset()));
+          }
+          removedAny = true;
+          err[0] = 0;
+        }
+        if (err[0] != 0) {
+          throw error(err[0], path, "readdir");
+        }
+        if (!removedAny) {
+          break;
+        }
+      }
+    } finally {
+      nat.closedir(stream);
+    }
+    int rc = nat.unlinkat(dirfd, name, LocalNative.AT_REMOVEDIR);
+    if (rc < 0 && rc != -LocalNative.ENOENT) {
+      throw error(-rc, path, "rmdir");
     }
   }
 
@@ -991,98 +1221,84 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, dst.toString(),
           "cannot move " + src + " inside itself", null);
     }
-    Path s = resolve(src);
-    Path d = resolve(dst);
-    if (options.exchange()) {
-      if (!capabilities.contains(Capability.RENAME_EXCHANGE)) {
-        throw new UnsupportedException(src.toString(), "RENAME_EXCHANGE needs renameat2");
-      }
-      int rc = nat.renameat2(s, d, LocalNative.RENAME_EXCHANGE);
-      if (rc == 0) {
-        return;
-      }
-      if (rc == LocalNative.ENOSYS || rc == LocalNative.EINVAL) {
-        throw new UnsupportedException(src.toString(), "RENAME_EXCHANGE not supported by the file system");
-      }
-      throw renameError(ErrorCode.fromErrno(rc), src, dst, null);
-    }
-    if (options.noReplace()) {
-      if (nat != null) {
-        int rc = nat.renameat2(s, d, LocalNative.RENAME_NOREPLACE);
+    try (At s = at(src); At d = at(dst)) {
+      if (options.exchange()) {
+        if (!capabilities.contains(Capability.RENAME_EXCHANGE)) {
+          throw new UnsupportedException(src.toString(), "RENAME_EXCHANGE needs renameat2");
+        }
+        int rc = nat.renameat2(s.dirfd, s.name, d.dirfd, d.name, LocalNative.RENAME_EXCHANGE);
         if (rc == 0) {
           return;
         }
-        if (rc != LocalNative.ENOSYS && rc != LocalNative.EINVAL) {
-          throw renameError(ErrorCode.fromErrno(rc), src, dst, null);
+        if (rc == -LocalNative.ENOSYS || rc == -LocalNative.EINVAL) {
+          throw new UnsupportedException(src.toString(), "RENAME_EXCHANGE not supported by the file system");
         }
+        throw renameError(ErrorCode.fromErrno(-rc), src, dst);
       }
-      renameNoReplaceFallback(s, d, src, dst);
-      return;
-    }
-    try {
-      Files.move(s, d, StandardCopyOption.ATOMIC_MOVE); // a plain rename(2)
-    } catch (IOException e) {
-      throw renameError(LocalErrors.code(e), src, dst, e);
+      if (options.noReplace()) {
+        if (useRenameat2) {
+          int rc = nat.renameat2(s.dirfd, s.name, d.dirfd, d.name, LocalNative.RENAME_NOREPLACE);
+          if (rc == 0) {
+            return;
+          }
+          if (rc != -LocalNative.ENOSYS && rc != -LocalNative.EINVAL) {
+            throw renameError(ErrorCode.fromErrno(-rc), src, dst);
+          }
+        }
+        renameNoReplaceFallback(s, d);
+        return;
+      }
+      int rc = nat.renameat(s.dirfd, s.name, d.dirfd, d.name);
+      if (rc < 0) {
+        throw renameError(ErrorCode.fromErrno(-rc), src, dst);
+      }
     }
   }
 
-  private void renameNoReplaceFallback(Path s, Path d, AlluxioPath src, AlluxioPath dst) throws BackendException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(s, BasicFileAttributes.class, NOFOLLOW_LINKS);
-      if (!a.isDirectory()) {
-        boolean linked = false;
-        try {
-          Files.createLink(d, s); // link(2) fails atomically with EEXIST
-          linked = true;
-        } catch (FileAlreadyExistsException e) {
-          throw renameError(ErrorCode.ALREADY_EXISTS, src, dst, e);
-        } catch (IOException e) {
-          ErrorCode c = LocalErrors.code(e);
-          if (c != ErrorCode.OPERATION_NOT_PERMITTED && c != ErrorCode.UNSUPPORTED
-              && c != ErrorCode.PERMISSION_DENIED) {
-            throw renameError(c, src, dst, e);
-          }
+  private void renameNoReplaceFallback(At s, At d) throws BackendException {
+    byte[] stx = statxOrThrow(s.dirfd, s.name, 0, s.path);
+    if (typeOf(stx) != FileType.DIRECTORY) {
+      int rc = nat.linkat(s.dirfd, s.name, d.dirfd, d.name); // fails atomically with EEXIST
+      if (rc == 0) {
+        rc = nat.unlinkat(s.dirfd, s.name, 0);
+        if (rc < 0) {
+          nat.unlinkat(d.dirfd, d.name, 0);
+          throw renameError(ErrorCode.fromErrno(-rc), s.path, d.path);
         }
-        if (linked) {
-          try {
-            Files.delete(s);
-          } catch (IOException e) {
-            Files.deleteIfExists(d);
-            throw e;
-          }
-          return;
-        }
+        return;
       }
-      // Directories (or no hard links): check, then rename; not atomic against other writers.
-      if (Files.exists(d, NOFOLLOW_LINKS)) {
-        throw renameError(ErrorCode.ALREADY_EXISTS, src, dst, null);
+      ErrorCode c = ErrorCode.fromErrno(-rc);
+      if (c != ErrorCode.OPERATION_NOT_PERMITTED && c != ErrorCode.UNSUPPORTED && c != ErrorCode.PERMISSION_DENIED) {
+        throw renameError(c, s.path, d.path);
       }
-      Files.move(s, d, StandardCopyOption.ATOMIC_MOVE);
-    } catch (BackendException e) {
-      throw e;
-    } catch (IOException e) {
-      throw renameError(LocalErrors.code(e), src, dst, e);
+    }
+    // Directories (or no hard links): check, then rename; not atomic against other writers.
+    int[] err = new int[1];
+    if (statx(d.dirfd, d.name, 0, err) != null) {
+      throw renameError(ErrorCode.ALREADY_EXISTS, s.path, d.path);
+    }
+    int rc = nat.renameat(s.dirfd, s.name, d.dirfd, d.name);
+    if (rc < 0) {
+      throw renameError(ErrorCode.fromErrno(-rc), s.path, d.path);
     }
   }
 
-  private static BackendException renameError(ErrorCode code, AlluxioPath src, AlluxioPath dst, Throwable cause) {
+  private static BackendException renameError(ErrorCode code, AlluxioPath src, AlluxioPath dst) {
     boolean aboutTarget = code == ErrorCode.ALREADY_EXISTS || code == ErrorCode.DIRECTORY_NOT_EMPTY
         || code == ErrorCode.IS_DIRECTORY;
     return BackendException.of(code, (aboutTarget ? dst : src).toString(),
-        "rename " + src + " -> " + dst + " failed", cause);
+        "rename " + src + " -> " + dst + " failed", null);
   }
 
   // ---------------------------------------------------------------------------- attributes
 
   @Override
   public FileStatus setAttributes(AlluxioPath path, SetAttributeOptions options) throws BackendException {
-    Path local = resolve(path);
-    try {
-      FileType t = typeOf(local);
-      boolean link = t == FileType.SYMLINK;
+    try (At at = at(path)) {
+      boolean link = typeOf(statxOrThrow(at.dirfd, at.name, 0, path)) == FileType.SYMLINK;
       // chown first: it clears setuid/setgid, which an explicit mode then sets again.
       if (options.changesOwnership()) {
-        applyOwnership(local, path,
+        applyOwnership(at,
             options.uid() == null ? CreateOptions.UNSET : options.uid(),
             options.gid() == null ? CreateOptions.UNSET : options.gid(),
             options.owner(), options.group(), false);
@@ -1091,44 +1307,73 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
         if (link) {
           throw new UnsupportedException(path.toString(), "symlinks have no mode of their own");
         }
-        // Following is safe (not a symlink); the NOFOLLOW variant needs read access in the JDK.
-        Files.setAttribute(local, "unix:mode", options.mode());
+        int rc = nat.fchmodat(at.dirfd, at.name, options.mode());
+        if (rc < 0) {
+          throw error(-rc, path, "chmod");
+        }
       }
       if (options.changesTimes()) {
-        BasicFileAttributeView v = link
-            ? Files.getFileAttributeView(local, BasicFileAttributeView.class, NOFOLLOW_LINKS)
-            : Files.getFileAttributeView(local, BasicFileAttributeView.class);
-        v.setTimes(
-            options.mtimeNs() == null ? null : FileTime.from(options.mtimeNs(), TimeUnit.NANOSECONDS),
-            options.atimeNs() == null ? null : FileTime.from(options.atimeNs(), TimeUnit.NANOSECONDS),
-            null);
+        int rc = nat.utimensat(at.dirfd, at.name, options.atimeNs(), options.mtimeNs());
+        if (rc < 0) {
+          throw error(-rc, path, "utimensat");
+        }
       }
-      return stat(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+      return stat(at);
     }
   }
 
+  /** The numeric ids to set (-1 = keep) from ids (preferred) or names. */
+  private int[] ids(AlluxioPath path, long uid, long gid, String owner, String group) throws BackendException {
+    if (uid < 0 && owner != null) {
+      uid = nat.uidOf(owner);
+      if (uid < 0) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "unknown user " + owner, null);
+      }
+    }
+    if (gid < 0 && group != null) {
+      gid = nat.gidOf(group);
+      if (gid < 0) {
+        throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "unknown group " + group, null);
+      }
+    }
+    return new int[] {uid < 0 ? -1 : (int) uid, gid < 0 ? -1 : (int) gid};
+  }
+
   /**
-   * chown/lchown by numeric id (preferred) or by name. With {@code bestEffort} (on create) a
-   * refusal is logged and ignored.
+   * lchown by numeric id (preferred) or by name. With {@code bestEffort} (on create) a refusal is
+   * logged and ignored.
    */
-  private void applyOwnership(Path local, AlluxioPath path, long uid, long gid, String owner, String group,
-      boolean bestEffort) throws IOException {
+  private void applyOwnership(At at, long uid, long gid, String owner, String group, boolean bestEffort)
+      throws BackendException {
     try {
-      if (uid >= 0) {
-        Files.setAttribute(local, "unix:uid", (int) uid, NOFOLLOW_LINKS);
-      } else if (owner != null) {
-        UserPrincipal u = lookup.lookupPrincipalByName(owner);
-        Files.getFileAttributeView(local, PosixFileAttributeView.class, NOFOLLOW_LINKS).setOwner(u);
+      int[] ids = ids(at.path, uid, gid, owner, group);
+      if (ids[0] == -1 && ids[1] == -1) {
+        return;
       }
-      if (gid >= 0) {
-        Files.setAttribute(local, "unix:gid", (int) gid, NOFOLLOW_LINKS);
-      } else if (group != null) {
-        GroupPrincipal g = lookup.lookupPrincipalByGroupName(group);
-        Files.getFileAttributeView(local, PosixFileAttributeView.class, NOFOLLOW_LINKS).setGroup(g);
+      int rc = nat.fchownat(at.dirfd, at.name, ids[0], ids[1]);
+      if (rc < 0) {
+        throw error(-rc, at.path, "chown");
       }
-    } catch (IOException e) {
+    } catch (BackendException e) {
+      if (!bestEffort) {
+        throw e;
+      }
+      LOG.debug("could not set ownership of {}: {}", at.path, e.toString());
+    }
+  }
+
+  private void applyOwnership(int fd, AlluxioPath path, long uid, long gid, String owner, String group,
+      boolean bestEffort) throws BackendException {
+    try {
+      int[] ids = ids(path, uid, gid, owner, group);
+      if (ids[0] == -1 && ids[1] == -1) {
+        return;
+      }
+      int rc = nat.fchown(fd, ids[0], ids[1]);
+      if (rc < 0) {
+        throw error(-rc, path, "chown");
+      }
+    } catch (BackendException e) {
       if (!bestEffort) {
         throw e;
       }
@@ -1141,15 +1386,14 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     if (length < 0) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "negative length " + length, null);
     }
-    Path local = resolve(path);
-    try {
-      checkRegular(local, path);
-      try (FileChannel c = FileChannel.open(local, WRITE_OPTIONS)) {
+    try (At at = at(path)) {
+      byte[][] stx = new byte[1][];
+      try (FileChannel c = openRegular(at, WRITE_OPTIONS, stx)) {
         setLength(c, length);
+      } catch (IOException e) {
+        throw LocalErrors.map(e, path);
       }
-      return stat(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+      return stat(at);
     }
   }
 
@@ -1160,35 +1404,28 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
       throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "empty symlink target or NUL in it", null);
     }
-    Path local = resolve(path);
     if (path.isRoot()) {
       throw new AlreadyExistsException("/", "is the root directory");
     }
-    try {
-      if (nat != null) {
-        int rc = nat.symlink(target, local);
-        if (rc != 0) {
-          throw BackendException.of(ErrorCode.fromErrno(rc), path.toString(), "symlink failed", null);
-        }
-      } else {
-        Files.createSymbolicLink(local, local.getFileSystem().getPath(target));
+    try (At at = at(path)) {
+      int rc = nat.symlinkat(target, at.dirfd, at.name);
+      if (rc < 0) {
+        throw error(-rc, path, "symlink");
       }
-      applyOwnership(local, path, options.uid(), options.gid(), options.owner(), options.group(), true);
-      return stat(local, path);
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "bad symlink target", e);
+      applyOwnership(at, options.uid(), options.gid(), options.owner(), options.group(), true);
+      return stat(at);
     }
   }
 
   @Override
   public String readSymlink(AlluxioPath path) throws BackendException {
-    Path local = resolve(path);
-    try {
-      return Files.readSymbolicLink(local).toString();
-    } catch (IOException e) {
-      throw LocalErrors.map(e, path);
+    try (At at = at(path)) {
+      int[] err = new int[1];
+      String t = nat.readlinkat(at.dirfd, at.name, err);
+      if (t == null) {
+        throw error(err[0], path, "readlink");
+      }
+      return t;
     }
   }
 
@@ -1206,9 +1443,18 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     }
   }
 
+  /** Refuses further calls and releases the root descriptor once no call uses it. Idempotent. */
   @Override
   public void close() {
-    closed = true;
+    rootLock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        nat.close(rootFd);
+      }
+    } finally {
+      rootLock.writeLock().unlock();
+    }
   }
 
   @Override

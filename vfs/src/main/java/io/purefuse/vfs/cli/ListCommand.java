@@ -9,9 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code alluxio-fuse list}: our mounts from /proc/self/mountinfo, with the pid from the pid file. */
+/**
+ * {@code alluxio-fuse list}: our mounts from /proc/self/mountinfo, with the pid from the pid file
+ * and, below each, the requests its process has not answered for more than a second.
+ */
 @Command(name = "list", aliases = "stat", mixinStandardHelpOptions = true,
-        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, pid, log.")
+        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, pid, log, "
+                + "and requests in flight for more than 1 s.")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,6 +33,10 @@ final class ListCommand implements Callable<Integer> {
             out.printf("%-40s %-20s %-8s %s%n", e.mountPoint(), e.source(),
                     pid.isPresent() ? Long.toString(pid.getAsLong()) : "-",
                     java.nio.file.Files.exists(rf.log()) ? rf.log().toString() : "-");
+            // Requests older than 1 s, from the status file the mount process rewrites.
+            for (String l : MountStatusFile.describe(rf.status(), System.currentTimeMillis(), pid.isPresent())) {
+                out.println(l);
+            }
         }
         out.flush();
         return AlluxioFuseCommand.EXIT_OK;

@@ -64,8 +64,9 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
             description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
-                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other (implies default_permissions unless no_default_permissions is given), "
-                    + "default_permissions, auto_unmount, fsname=NAME, and the generic mount flags.")
+                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other "
+                    + "(implies default_permissions unless no_default_permissions is given), default_permissions, "
+                    + "auto_unmount, fsname=NAME, debug (log each request and reply), and the generic mount flags.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -77,6 +78,11 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--foreground"}, description = "Stay attached: serve in this process until unmounted.")
     boolean foreground;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Record every frame read from and written to /dev/fuse in FILE (conformance trace "
+                    + "format; read it with bin/fuse-trace dump FILE).")
+    Path trace;
 
     @Option(names = "--mount-timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for a background mount to come up. Default: ${DEFAULT-VALUE}.")
@@ -145,6 +151,18 @@ final class MountCommand implements Callable<Integer> {
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
         }
+        so.debug(mo.debug());
+        so.trackRequestAge(true); // alluxio-fuse list shows requests in flight for more than 1 s
+        if (trace != null) {
+            Path t = trace.toAbsolutePath().normalize();
+            if (t.getParent() != null && !Files.isDirectory(t.getParent())) {
+                throw new UsageError("--trace: directory " + t.getParent() + " does not exist");
+            }
+            if (Files.isDirectory(t)) {
+                throw new UsageError("--trace: " + t + " is a directory");
+            }
+            so.traceFile(t);
+        }
         Path mp = mountPoint.toAbsolutePath().normalize();
         // A FUSE mount left by a crashed (kill -9) process is stale: the mounter clears it. Only a
         // mount whose process still lives is refused here (the mounter refuses other live ones).
@@ -204,7 +222,9 @@ final class MountCommand implements Callable<Integer> {
             throw e;
         }
         rf.writePid(myPid);
+        MountStatusFile status = MountStatusFile.start(rf, session, myPid);
         Thread hook = new Thread(() -> {
+            status.close();
             session.close();
             fs.close();
             rf.deletePid(myPid);
@@ -220,6 +240,7 @@ final class MountCommand implements Callable<Integer> {
                 backend.describe(), plan.mountPoint(), plan.vfs().rootPath(), myPid);
         session.awaitTermination();
         // Unmounted from outside (alluxio-fuse unmount, fusermount3 -u): finish writers and leave.
+        status.close();
         session.close();
         fs.close();
         backend.close();
@@ -276,6 +297,10 @@ final class MountCommand implements Callable<Integer> {
         cmd.add("--foreground");
         cmd.add("--ufs");
         cmd.add(plan.ufs().toString());
+        if (trace != null) {
+            cmd.add("--trace");
+            cmd.add(trace.toAbsolutePath().normalize().toString());
+        }
         if (conf != null) {
             cmd.add("--conf");
             cmd.add(conf.toAbsolutePath().toString());

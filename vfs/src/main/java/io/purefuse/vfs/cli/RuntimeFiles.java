@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * Where a mount process keeps its log and pid file:
- * {@code ${XDG_RUNTIME_DIR:-/tmp}/purefuse/<escaped mount point>.log} and {@code .pid}.
+ * Where a mount process keeps its log, pid file and status file:
+ * {@code ${XDG_RUNTIME_DIR:-/tmp}/purefuse/<escaped mount point>.log}, {@code .pid} and
+ * {@code .status} ({@link MountStatusFile}).
  *
  * <p>Escaping: the absolute mount point without its leading slash, with {@code /} written as
  * {@code -} and every byte outside {@code [A-Za-z0-9._]} (including {@code -} itself) as
@@ -140,6 +141,12 @@ public record RuntimeFiles(Path dir, Path log, Path pid, Path mountPoint) {
                 // best effort
             }
         }
+    }
+
+    /** The status file the mount process rewrites every second ({@link MountStatusFile}). */
+    public Path status() {
+        String n = pid.getFileName().toString();
+        return dir.resolve(n.substring(0, n.length() - ".pid".length()) + ".status");
     }
 
     /** Last {@code lines} lines of the log (empty if none). */
