@@ -44,12 +44,14 @@ class MountProcessFaultTest {
         MountFixture.deleteTree(base);
     }
 
+    private String mountOptions = "max_idle_threads=4";
+
     private Process mount(String log, String... extraJvm) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + io.purefuse.vfs.cli.RuntimeFiles.DIR_PROPERTY + "=" + runtime));
         cmd.addAll(List.of(extraJvm));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AlluxioFuseCommand.class.getName(),
-                "mount", "--foreground", "--ufs", ufs.toString(), "-o", "max_idle_threads=4", mnt.toString()));
+                "mount", "--foreground", "--ufs", ufs.toString(), "-o", mountOptions, mnt.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(base.resolve(log).toFile()).start();
         started.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -117,6 +119,7 @@ class MountProcessFaultTest {
     @Test
     void aDebugLogNeverContainsFileContents() throws Exception {
         String marker = "MARKER-" + Long.toHexString(System.nanoTime()) + "-CONTENT";
+        mountOptions = "max_idle_threads=4,debug"; // one log line per request and reply, too
         Process m = mount("debug.log", "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace");
         Files.writeString(mnt.resolve("secret.txt"), marker + "\n" + marker);
         assertThat(Files.readString(mnt.resolve("secret.txt"))).contains(marker);
@@ -126,6 +129,7 @@ class MountProcessFaultTest {
         assertThat(m.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String log = Files.readString(base.resolve("debug.log"));
         long debugLines = log.lines().filter(l -> l.contains("DEBUG") || l.contains("TRACE")).count();
+        assertThat(log).as("-o debug logged the WRITEs").containsPattern("WRITE nodeid=");
         System.out.println("debug log: " + log.lines().count() + " lines, " + debugLines + " DEBUG/TRACE");
         assertThat(debugLines).as("the log ran at debug level").isPositive();
         assertThat(log).as("debug log").doesNotContain(marker).doesNotContain("MARKER-");
