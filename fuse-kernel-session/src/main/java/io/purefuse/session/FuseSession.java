@@ -69,7 +69,12 @@ public final class FuseSession implements AutoCloseable {
     private volatile Thread shutdownHook;
     private volatile Throwable initFailure;
     private int liveReaders;
-    private final int bufferSize;
+    private int bufferSize;
+    /** Reader channels handed in by a supervisor (instead of cloning the primary), or null. */
+    private List<DeviceChannel> givenChannels;
+    /** INIT parameters saved by a predecessor: no INIT will come, resume instead (takeover). */
+    private NegotiatedInit restored;
+    private final TakeoverGate gate = new TakeoverGate();
 
     private FuseSession(LowLevelFilesystem fs, SessionOptions options, DeviceChannel primary, FuseMount mount)
             throws IOException {
@@ -151,7 +156,27 @@ public final class FuseSession implements AutoCloseable {
             throw e;
         }
         s.start();
+        if (options.readAheadKb() > 0) {
+            applyReadAhead(mountPoint, options.readAheadKb());
+        }
         return s;
+    }
+
+    /**
+     * Sets the mount's bdi readahead window (for mounts made elsewhere, e.g. by a supervisor; the
+     * setting lasts as long as the mount). A failure only costs speed: it is logged, never fatal.
+     */
+    public static void applyReadAhead(Path mountPoint, int kb) {
+        Path knob = null;
+        try {
+            String device = io.purefuse.mount.MountTable.find(mountPoint.toAbsolutePath().normalize())
+                    .orElseThrow(() -> new IOException("not in the mount table"))
+                    .device();
+            knob = Path.of("/sys/class/bdi", device, "read_ahead_kb");
+            Files.writeString(knob, Integer.toString(kb));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot set read_ahead_kb={} of {} ({}): {}", kb, mountPoint, knob, e.toString());
+        }
     }
 
     /**
@@ -160,6 +185,54 @@ public final class FuseSession implements AutoCloseable {
      */
     public static FuseSession serve(DeviceChannel channel, LowLevelFilesystem fs, SessionOptions options) throws IOException {
         FuseSession s = new FuseSession(fs, options, channel, null);
+        s.start();
+        return s;
+    }
+
+    /**
+     * Serves {@code fs} on device fds that a supervisor mounted and cloned: {@code fds[0]} is the
+     * mounted {@code /dev/fuse} fd (INIT is read there), every fd gets one reader thread, and the
+     * session clones nothing itself. A clone made by the server would die with it, and the
+     * requests read on it with it; clones made by a longer-lived holder keep them for a successor
+     * (see docs/KERNEL-NOTES.md, "Takeover"). The session closes its copies of the fds at the end.
+     * Returns once INIT is answered; {@link #negotiated()} is then what a successor needs.
+     */
+    public static FuseSession serveDevice(int[] fds, LowLevelFilesystem fs, SessionOptions options)
+            throws IOException {
+        return startOnFds(fds, null, fs, options);
+    }
+
+    /**
+     * Takes over a live mount whose previous server died or stepped down ({@link #detach}): no
+     * INIT is read (the kernel sent it once, to the predecessor); {@code saved} is what was
+     * negotiated then. Before any read the session writes {@code FUSE_NOTIFY_RESEND}, so every
+     * request the predecessor read but did not answer comes back, its unique marked with
+     * {@link io.purefuse.wire.Flags#UNIQUE_RESEND}. See {@link SessionOptions#resentReplies}.
+     */
+    public static FuseSession takeOver(int[] fds, NegotiatedInit saved, LowLevelFilesystem fs,
+                                       SessionOptions options) throws IOException {
+        if (saved == null || !saved.ok()) {
+            throw new IllegalArgumentException("takeover needs the saved INIT parameters");
+        }
+        return startOnFds(fds, saved, fs, options);
+    }
+
+    private static FuseSession startOnFds(int[] fds, NegotiatedInit saved, LowLevelFilesystem fs,
+                                          SessionOptions options) throws IOException {
+        if (fds.length == 0) {
+            throw new IllegalArgumentException("no device fds");
+        }
+        List<DeviceChannel> rest = new ArrayList<>();
+        for (int i = 1; i < fds.length; i++) {
+            rest.add(FuseDeviceChannel.of(fds[i]));
+        }
+        FuseSession s = new FuseSession(fs, options, FuseDeviceChannel.of(fds[0]), null);
+        s.givenChannels = rest;
+        s.restored = saved;
+        if (saved != null) {
+            // The predecessor may have negotiated a larger max_write than our options ask for.
+            s.bufferSize = Math.max(s.bufferSize, saved.readBufferSize());
+        }
         s.start();
         return s;
     }
@@ -195,7 +268,9 @@ public final class FuseSession implements AutoCloseable {
     /** Reader 0: negotiates INIT, starts the other readers, then serves like them. */
     private void firstReader(ReaderLoop loop) {
         try {
-            if (!negotiate(loop)) {
+            if (restored != null) {
+                resume(loop, restored);
+            } else if (!negotiate(loop)) {
                 readerEnded();
                 return;
             }
@@ -269,6 +344,35 @@ public final class FuseSession implements AutoCloseable {
         return false;
     }
 
+    /** Takeover: the predecessor's INIT parameters, then NOTIFY_RESEND before the first read. */
+    private void resume(ReaderLoop loop, NegotiatedInit n) throws DeviceException {
+        core.minor(n.minor());
+        passthroughAfterInit(n);
+        loop.negotiated(n.minor(), n.has(InitFlags.SETXATTR_EXT));
+        fs.init(n);
+        if ((n.offeredFlags() & InitFlags.HAS_RESEND) == 0) {
+            LOG.warn("the kernel did not offer FUSE_HAS_RESEND (needs 7.40): requests the previous server "
+                    + "read but did not answer stay unanswered");
+        } else {
+            ByteBuf out = core.alloc().directBuffer(16);
+            try {
+                NotifyEncoder.resend(out);
+                core.recordWritten(out, null);
+                int err = primary.write(out, null);
+                if (err != 0) {
+                    throw new DeviceException("NOTIFY_RESEND refused by the kernel", err);
+                }
+            } finally {
+                out.release();
+            }
+        }
+        negotiated = n;
+        LOG.info("took over FUSE {}.{} (max_write {}, flags {}); asked the kernel to resend unanswered requests",
+                n.major(), n.minor(), n.maxWrite(), InitFlags.describe(n.flags()));
+        startOtherReaders(n);
+        startWatchdog();
+    }
+
     private void passthroughAfterInit(NegotiatedInit n) {
         if (!options.passthrough()) {
             return;
@@ -285,9 +389,14 @@ public final class FuseSession implements AutoCloseable {
     }
 
     private void startOtherReaders(NegotiatedInit n) {
-        int wanted = options.readerThreads();
+        int wanted = givenChannels != null ? givenChannels.size() + 1 : options.readerThreads();
         for (int i = 1; i < wanted; i++) {
-            DeviceChannel ch = options.cloneFds() ? primary.cloneChannel() : null;
+            DeviceChannel ch;
+            if (givenChannels != null) {
+                ch = givenChannels.get(i - 1);
+            } else {
+                ch = options.cloneFds() ? primary.cloneChannel() : null;
+            }
             if (ch == null) {
                 ch = primary;
             } else {
@@ -374,6 +483,48 @@ public final class FuseSession implements AutoCloseable {
         return closing.get();
     }
 
+    TakeoverGate gate() {
+        return gate;
+    }
+
+    ResentReplies resentReplies() {
+        return options.resentReplies();
+    }
+
+    /**
+     * Steps down for a successor (planned upgrade): from now on requests read are left
+     * unanswered, for the successor's NOTIFY_RESEND; requests already handed to the filesystem
+     * are answered as usual. Returns true once none is pending, false if some still were after
+     * {@code timeout} (the successor then runs them again). Does not unmount and does not end
+     * the session: the process is expected to exit next, which ends reader threads still blocked
+     * in {@code read()} without losing a request. The device fds must still be held by someone
+     * else (the supervisor), or the mount dies with this process.
+     */
+    public boolean detach(java.time.Duration timeout) throws InterruptedException {
+        gate.close();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (gate.handling() > 0 || !core.inFlight.values().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("detach: {} requests still pending after {}", core.inFlight.values().size(), timeout);
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        recorderFlush();
+        return true;
+    }
+
+    private void recorderFlush() {
+        FrameRecorder r = core.recorder();
+        if (r instanceof java.io.Flushable f) {
+            try {
+                f.flush();
+            } catch (IOException e) {
+                LOG.warn("flushing the frame recorder failed: {}", e.getMessage());
+            }
+        }
+    }
+
     void destroyFilesystem() {
         if (destroyed.compareAndSet(false, true)) {
             try {
@@ -420,6 +571,11 @@ public final class FuseSession implements AutoCloseable {
         }
         for (DeviceChannel ch : channels) {
             ch.close();
+        }
+        if (givenChannels != null) {
+            for (DeviceChannel ch : givenChannels) {
+                ch.close(); // idempotent: those that became readers were closed above
+            }
         }
         synchronized (this) {
             if (liveReaders == 0) {

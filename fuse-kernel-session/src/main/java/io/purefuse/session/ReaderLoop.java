@@ -95,10 +95,22 @@ final class ReaderLoop implements Runnable {
     @Override
     public void run() {
         try {
+            TakeoverGate.Slot gate = session.gate().newSlot();
+            ResentReplies resent = session.resentReplies();
             while (readFrame()) {
-                RequestFrame f = decode();
-                if (f != null) {
-                    handle(f);
+                if (!gate.enter()) {
+                    // Stepping down for a successor: this request stays unanswered in the kernel's
+                    // queue of this fd's file description until the successor's NOTIFY_RESEND.
+                    LOG.debug("reader on fd {}: detached, left a request for the successor", channel.fd());
+                    return;
+                }
+                try {
+                    RequestFrame f = decode();
+                    if (f != null && !(f.isResend() && resent != null && answerResent(f, resent))) {
+                        handle(f);
+                    }
+                } finally {
+                    gate.leave();
                 }
             }
             LOG.debug("reader on fd {}: session ended", channel.fd());
@@ -111,6 +123,37 @@ final class ReaderLoop implements Runnable {
         } finally {
             session.readerEnded();
         }
+    }
+
+    /**
+     * A resent request that the previous server carried out: answers the reply it owed (with
+     * the resent unique) and returns true; false to run the request again.
+     */
+    private boolean answerResent(RequestFrame f, ResentReplies resent) {
+        if (f.opcode().noReply() || f.opcode() == Opcode.INTERRUPT) {
+            return false;
+        }
+        byte[] reply = resent.replyFor(f.unique() & ~io.purefuse.wire.Flags.UNIQUE_RESEND);
+        if (reply == null || reply.length < 16) {
+            return false;
+        }
+        ByteBuf out = core.alloc().directBuffer(reply.length);
+        try {
+            out.writeBytes(reply);
+            out.setLongLE(8, f.unique());
+            core.recordWritten(out, null);
+            int err = channel.write(out, null);
+            if (err != 0 && err != Errno.ENOENT) {
+                LOG.warn("replaying the owed reply to resent {} (unique {}) failed: {}", f.opcode(),
+                        Long.toUnsignedString(f.unique()), Errno.name(err));
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("resent {} (unique {}) answered from the previous server's result", f.opcode(),
+                        Long.toUnsignedString(f.unique()));
+            }
+        } finally {
+            out.release();
+        }
+        return true;
     }
 
     private void handle(RequestFrame f) {

@@ -23,9 +23,28 @@ public final class SessionOptions {
     private boolean cloneFds = true;
     private boolean shutdownHook;
     private Duration requestTimeout = Duration.ZERO;
+    private ResentReplies resentReplies;
     private boolean passthrough;
     private java.util.function.Consumer<String> debugSink;
     private boolean trackRequestAge;
+    private int readAheadKb;
+
+    /**
+     * The mount's readahead window in KiB, written to {@code /sys/class/bdi/<major:minor>/read_ahead_kb}
+     * once mounted (0 = leave the kernel's, which caps buffered READs at 128 KiB). With 1024 the
+     * kernel sends buffered READs of up to 1 MiB (also bounded by max_pages).
+     */
+    public SessionOptions readAheadKb(int kb) {
+        if (kb < 0) {
+            throw new IllegalArgumentException("read_ahead_kb must be >= 0: " + kb);
+        }
+        this.readAheadKb = kb;
+        return this;
+    }
+
+    public int readAheadKb() {
+        return readAheadKb;
+    }
 
     /** Reader threads, each on its own cloned fd (default: max(4, cores)). */
     public SessionOptions readerThreads(int n) {
@@ -146,6 +165,20 @@ public final class SessionOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * After a takeover: the replies the previous server owed for requests it had carried out
+     * (see {@link ResentReplies}); a resent request found there is answered from it instead of
+     * being run again. Null (the default): every resent request runs again.
+     */
+    public SessionOptions resentReplies(ResentReplies replies) {
+        this.resentReplies = replies;
+        return this;
+    }
+
+    public ResentReplies resentReplies() {
+        return resentReplies;
     }
 
     /**

@@ -211,6 +211,15 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
+    /**
+     * Our end of the auto_unmount socket of fusermount3, or -1. A process that should keep the
+     * mount from being auto-unmounted while it lives (a supervised server) may inherit it:
+     * fusermount3 acts only once every holder has closed it.
+     */
+    public synchronized int autoUnmountSocket() {
+        return commFd;
+    }
+
     /** For tests: our end of the auto_unmount socket, or -1. */
     synchronized int commFd() {
         return commFd;

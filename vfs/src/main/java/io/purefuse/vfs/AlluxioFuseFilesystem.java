@@ -8,6 +8,7 @@ import io.purefuse.backend.NotFoundException;
 import io.purefuse.session.LowLevelFilesystem;
 import io.purefuse.session.Request;
 import io.purefuse.wire.in.SetattrIn;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -57,6 +58,7 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
     private final OpenOps opens;
     private final FileDataOps fileData;
     private final DirectoryOps dirs;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlluxioFuseFilesystem.class);
     private final AtomicBoolean destroyed = new AtomicBoolean();
 
     /**
@@ -64,12 +66,87 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
      * @throws BackendException ({@code NOT_DIRECTORY}) the mounted root path is not a directory
      */
     public AlluxioFuseFilesystem(FileSystemBackend backend, VfsOptions options) throws BackendException {
-        this.ctx = new VfsContext(backend, options);
+        this(new VfsContext(backend, options));
+    }
+
+    private AlluxioFuseFilesystem(VfsContext ctx) {
+        this.ctx = ctx;
         this.names = new NamespaceOps(ctx);
         this.attrs = new AttrOps(ctx);
         this.opens = new OpenOps(ctx);
         this.fileData = new FileDataOps(ctx);
         this.dirs = new DirectoryOps(ctx);
+    }
+
+    /**
+     * A supervised mount's first server: like the public constructor, and every inode and handle
+     * change is recorded in {@code stateFile} for a successor ({@link #takeOver}).
+     */
+    public static AlluxioFuseFilesystem recordingState(FileSystemBackend backend, VfsOptions options,
+                                                      java.nio.file.Path stateFile)
+            throws BackendException, java.io.IOException {
+        VfsStateLog log = VfsStateLog.create(stateFile);
+        try {
+            return new AlluxioFuseFilesystem(new VfsContext(backend, options, log));
+        } catch (BackendException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A successor server: rebuilds the inode table and handles the predecessor recorded in
+     * {@code stateFile} (every nodeid and fh stays valid), then records on. Read handles are
+     * reopened; write handles whose stream died with the predecessor answer EIO to WRITE, FLUSH
+     * and FSYNC until released (never a silent loss); so do read handles of files that were
+     * unlinked while open (their data is reachable only through the dead process's stream).
+     */
+    public static AlluxioFuseFilesystem takeOver(FileSystemBackend backend, VfsOptions options,
+                                                 java.nio.file.Path stateFile)
+            throws BackendException, java.io.IOException {
+        VfsStateLog.State st = VfsStateLog.read(stateFile);
+        VfsStateLog log = VfsStateLog.rewrite(stateFile, st);
+        VfsContext ctx;
+        try {
+            ctx = new VfsContext(backend, options, log);
+        } catch (BackendException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        InodeTable table = ctx.inodes();
+        table.restoreAll(st.inodes, st.nextNodeid);
+        ctx.nextFhAtLeast(st.nextFh);
+        int reopened = 0;
+        for (Map.Entry<Long, long[]> e : st.files.entrySet()) {
+            long fh = e.getKey();
+            Inode ino = table.get(e.getValue()[0]);
+            boolean writable = e.getValue()[1] != 0;
+            io.purefuse.backend.AlluxioPath path = ino == null ? null : table.pathOrNull(ino);
+            if (writable || path == null) {
+                ctx.lostWriters().add(fh);
+                continue;
+            }
+            try {
+                io.purefuse.backend.FileInStream in = backend.openFile(path);
+                FileHandle h = FileHandle.reader(fh, ino, ctx, in);
+                h.openStatus = backend.getStatus(path);
+                ctx.handles().put(fh, h);
+                reopened++;
+            } catch (BackendException ex) {
+                LOG.warn("cannot reopen {} for fh {} after the takeover: {}", path, fh, ex.getMessage());
+                ctx.lostWriters().add(fh);
+            }
+        }
+        for (Map.Entry<Long, Long> e : st.dirs.entrySet()) {
+            Inode ino = table.get(e.getValue());
+            if (ino != null) {
+                ctx.dirs().put(e.getKey(), new DirHandle(e.getKey(), ino, backend));
+            }
+        }
+        LOG.info("took over {} inodes, {} open files ({} reopened, {} lost with the previous server), {} open "
+                + "directories; state log had {} records", st.inodes.size(), st.files.size(), reopened,
+                st.files.size() - reopened, st.dirs.size(), st.records);
+        return new AlluxioFuseFilesystem(ctx);
     }
 
     /** Open file handles (for tests and diagnostics). */

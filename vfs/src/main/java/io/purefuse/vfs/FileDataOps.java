@@ -26,6 +26,7 @@ final class FileDataOps {
     private FileHandle handle(long fh) {
         FileHandle h = handles.get(fh);
         if (h == null) {
+            lostWriter(fh);
             throw Errors.fail(Errno.EBADF, "unknown file handle " + fh);
         }
         return h;
@@ -74,6 +75,8 @@ final class FileDataOps {
             FileHandle h = handles.get(fh);
             if (h != null) {
                 h.flush(req.pid());
+            } else {
+                lostWriter(fh);
             }
             req.replyOk();
         } catch (Throwable t) {
@@ -81,7 +84,15 @@ final class FileDataOps {
         }
     }
 
+    /** A writer that died with a previous server: what it had written may be lost, so say so. */
+    private void lostWriter(long fh) {
+        if (ctx.lostWriters().contains(fh)) {
+            throw Errors.fail(Errno.EIO, "file handle " + fh + " was writing when its server died; data may be lost");
+        }
+    }
+
     void release(Request req, long nodeid, long fh, int flags, int releaseFlags, long lockOwner) {
+        ctx.releaseLost(fh);
         FileHandle h = handles.remove(fh);
         try {
             if (h != null) {
@@ -98,6 +109,8 @@ final class FileDataOps {
             FileHandle h = handles.get(fh);
             if (h != null) {
                 h.fsync();
+            } else {
+                lostWriter(fh);
             }
             req.replyOk();
         } catch (Throwable t) {

@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #PASSTHROUGH}</td><td>true</td><td>purefuse's own: let the kernel read (and, with random
  *   access, write) local UFS files directly (FUSE passthrough; needs root and a 6.9+ kernel, else
  *   ignored)</td></tr>
+ *   <tr><td>{@value #PASSTHROUGH_MIN_SIZE}</td><td>32768</td><td>purefuse's own: read-only opens of smaller
+ *   files (bytes) are served by purefuse, not passed through (registering costs more than it saves)</td></tr>
+ *   <tr><td>{@value #TRACE_FILE}</td><td>(none)</td><td>purefuse's own: record every frame read from and
+ *   written to /dev/fuse in this file (a conformance trace: {@code bin/fuse-trace dump}); slow, for diagnosis</td></tr>
  *   <tr><td>{@value #REQUEST_TIMEOUT}</td><td>{@code 10min}</td><td>purefuse's own: a kernel request unanswered
  *   this long is failed with ETIMEDOUT instead of hanging its caller (0 = never)</td></tr>
  *   <tr><td>{@value #BACKEND_TIMEOUT}</td><td>{@code 0}</td><td>purefuse's own: deadline of one backend
@@ -54,6 +58,8 @@ public final class FuseConfig {
     public static final String REQUEST_TIMEOUT = "purefuse.fuse.request.timeout";
     public static final String PASSTHROUGH = "purefuse.fuse.passthrough.enabled";
     public static final String BACKEND_TIMEOUT = "purefuse.fuse.backend.timeout";
+    public static final String PASSTHROUGH_MIN_SIZE = "purefuse.fuse.passthrough.min.size";
+    public static final String TRACE_FILE = "purefuse.fuse.trace.file";
 
     private static final Map<String, String> DEFAULTS = Map.of(
             MOUNT_ALLUXIO_PATH, "/",
@@ -64,6 +70,7 @@ public final class FuseConfig {
             SYMLINK_ENABLED, "false",
             REQUEST_TIMEOUT, "10min",
             PASSTHROUGH, "true",
+            PASSTHROUGH_MIN_SIZE, Long.toString(VfsOptions.DEFAULT_PASSTHROUGH_MIN_SIZE),
             BACKEND_TIMEOUT, "0");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|sec|m|min|h|hr|d|day)?");

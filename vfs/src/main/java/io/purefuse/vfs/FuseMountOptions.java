@@ -16,6 +16,7 @@ import java.util.Set;
  *   {@code entry_timeout=S}, {@code negative_timeout=S} (seconds, fractions allowed),
  *   {@code ro}.</li>
  *   <li>Session: {@code max_idle_threads=N} (the number of reader threads),
+ *   {@code read_ahead_kb=N} (the mount's readahead window, default 1024),
  *   {@code max_background=N}, {@code max_write=N}, {@code max_readahead=N}.</li>
  *   <li>Mount: {@code ro}, {@code rw}, {@code allow_other}, {@code default_permissions},
  *   {@code auto_unmount}, {@code nonempty}, {@code fsname=}, {@code subtype=}, {@code max_read=}
@@ -49,6 +50,7 @@ public final class FuseMountOptions {
     private final MountOptions.Builder mount = MountOptions.builder().fsname(DEFAULT_FSNAME).subtype(SUBTYPE);
     private final InitOptions init = new InitOptions();
     private int readerThreads = -1;
+    private int readAheadKb = DEFAULT_READ_AHEAD_KB;
     private final List<String> ignored = new ArrayList<>();
     private boolean readOnly;
     private boolean kernelCache;
@@ -92,6 +94,7 @@ public final class FuseMountOptions {
             case "entry_timeout" -> entryTimeout = seconds(key, value);
             case "negative_timeout" -> negativeTimeout = seconds(key, value);
             case "max_idle_threads" -> readerThreads = positive(key, value, 1, 1024);
+            case "read_ahead_kb" -> readAheadKb = positive(key, value, 0, 1 << 20);
             case "max_background" -> init.maxBackground(positive(key, value, 1, 65535));
             case "max_write" -> init.maxWrite(positive(key, value, 4096, 1 << 20));
             case "max_readahead" -> init.maxReadahead(positive(key, value, 0, Integer.MAX_VALUE));
@@ -197,6 +200,17 @@ public final class FuseMountOptions {
      */
     public boolean debug() {
         return debug;
+    }
+
+    /** Default of {@code read_ahead_kb}: 1 MiB buffered READs (see {@link #readAheadKb()}). */
+    public static final int DEFAULT_READ_AHEAD_KB = 1024;
+
+    /**
+     * {@code read_ahead_kb=N}: the mount's readahead window in KiB, set through sysfs after
+     * mounting (0 = the kernel's 128 KiB). Larger windows mean fewer, larger buffered READs.
+     */
+    public int readAheadKb() {
+        return readAheadKb;
     }
 
     /** Reader threads, or -1 for the session default. */

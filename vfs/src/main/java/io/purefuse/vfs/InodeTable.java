@@ -55,6 +55,70 @@ public final class InodeTable {
     private final Inode root;
     private final AlluxioPath rootPath;
     private long epoch;
+    /** Told of every change a successor process needs to rebuild the table (takeover); may be null. */
+    private Listener listener;
+
+    /**
+     * Changes of the table, in the order they happen (called under the table's lock): what a
+     * {@link VfsStateLog} records so that a successor server keeps every nodeid valid.
+     */
+    interface Listener {
+        /** A new inode {@code i} (nodeid, parent, name). */
+        void created(Inode i);
+
+        /** {@code i} has a new parent or name (rename, exchange). */
+        void moved(Inode i);
+
+        /** {@code i} is no longer reachable by name (unlinked, replaced, or forgotten). */
+        void detached(Inode i);
+
+        /** {@code i} left the table: its nodeid is never used again. */
+        void dropped(Inode i);
+    }
+
+    synchronized void listener(Listener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Takeover: puts back every inode of a predecessor's state ({@code nodeid -> {parent, name}},
+     * parent 0 = detached) in any order, then makes sure new nodeids start above {@code nextNodeid}.
+     */
+    synchronized void restoreAll(Map<Long, Object[]> inodes, long nextNodeid) {
+        Map<Long, Inode> made = new HashMap<>();
+        for (Map.Entry<Long, Object[]> e : inodes.entrySet()) {
+            if (e.getKey() == ROOT_ID) {
+                continue;
+            }
+            Inode i = new Inode(e.getKey(), null, (String) e.getValue()[1]);
+            i.lookups = 1L << 40;
+            i.detached = true;
+            made.put(i.nodeid, i);
+            byId.put(i.nodeid, i);
+        }
+        for (Inode i : made.values()) {
+            long parentId = (Long) inodes.get(i.nodeid)[0];
+            Inode p = parentId == 0 ? null : byId.get(parentId);
+            if (p != null) {
+                i.parent = p;
+                i.detached = false;
+                byName.put(new Key(p.nodeid, i.name), i);
+                p.children++;
+            }
+        }
+        epoch++;
+        nextId.accumulateAndGet(nextNodeid, Math::max);
+        for (long id : made.keySet()) {
+            if (id >= nextId.get()) {
+                nextId.set(id + 1);
+            }
+        }
+    }
+
+    /** The next nodeid this table will hand out. */
+    synchronized long nextNodeid() {
+        return nextId.get();
+    }
 
     /** @param rootPath the backend path the mount's root shows (the mounted sub-path) */
     public InodeTable(AlluxioPath rootPath) {
@@ -287,6 +351,9 @@ public final class InodeTable {
             byName.put(k, i);
             byId.put(i.nodeid, i);
             parent.children++;
+            if (listener != null) {
+                listener.created(i);
+            }
         }
         i.lookups++;
         return i;
@@ -308,6 +375,9 @@ public final class InodeTable {
         if (inode.detached) {
             if (inode.lookups == 0 && inode.children == 0 && inode.pins == 0) {
                 byId.remove(inode.nodeid);
+                if (listener != null) {
+                    listener.dropped(inode);
+                }
             }
         } else {
             maybeRemove(inode);
@@ -327,6 +397,9 @@ public final class InodeTable {
     private void maybeRemove(Inode i) {
         while (i != null && i != root && i.lookups == 0 && i.children == 0 && i.pins == 0) {
             byId.remove(i.nodeid);
+            if (listener != null) {
+                listener.dropped(i);
+            }
             Inode parent = i.parent;
             if (!i.detached) {
                 byName.remove(new Key(parent.nodeid, i.name));
@@ -368,8 +441,14 @@ public final class InodeTable {
         if (i.children > 0) {
             epoch++; // cached paths below i must be recomputed (and now fail)
         }
+        if (listener != null) {
+            listener.detached(i);
+        }
         if (i.lookups == 0 && i.children == 0 && i.pins == 0) {
             byId.remove(i.nodeid);
+            if (listener != null) {
+                listener.dropped(i);
+            }
         }
         maybeRemove(parent);
     }
@@ -390,6 +469,9 @@ public final class InodeTable {
         src.name = newName;
         newParent.children++;
         byName.put(new Key(newParent.nodeid, newName), src);
+        if (listener != null) {
+            listener.moved(src);
+        }
         epoch++; // every cached path below src is stale
         maybeRemove(parent);
     }
@@ -406,6 +488,9 @@ public final class InodeTable {
             a.name = newName;
             newParent.children++;
             byName.put(kb, a);
+            if (listener != null) {
+                listener.moved(a);
+            }
         }
         if (b != null) {
             b.parent.children--;
@@ -413,6 +498,9 @@ public final class InodeTable {
             b.name = name;
             parent.children++;
             byName.put(ka, b);
+            if (listener != null) {
+                listener.moved(b);
+            }
         }
         epoch++;
     }

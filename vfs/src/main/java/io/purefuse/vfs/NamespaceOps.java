@@ -135,11 +135,50 @@ final class NamespaceOps {
             Inode p = ctx.inode(parent);
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
             metadata.invalidateWithParent(path);
-            FileStatus st = VfsContext.checked(path, backend.createDirectory(path, ctx.createOptions(req, mode, umask)));
+            FileStatus st;
+            try {
+                st = VfsContext.checked(path, backend.createDirectory(path, ctx.createOptions(req, mode, umask)));
+                CrashPoint.after("mkdir", name);
+            } catch (AlreadyExistsException e) {
+                st = resentAndDone(req, path, true);
+                if (st == null) {
+                    throw e;
+                }
+            }
             metadata.invalidateWithParent(path);
             ctx.replyEntry(req, p, name, st);
         } catch (Throwable t) {
             fail(req, t);
+        }
+    }
+
+    /**
+     * A request the kernel resent after a takeover (bit 63 of its unique) that the dead server
+     * may have carried out already: a MKDIR that finds its directory, an UNLINK or RMDIR that
+     * finds nothing, a RENAME whose source is gone and target is there are taken as done (the
+     * kernel read them from the predecessor a moment ago; another client doing the same thing
+     * in that moment is the only way to be wrong). Returns the status to answer with, or null.
+     */
+    private FileStatus resentAndDone(Request req, AlluxioPath path, boolean wantDirectory) {
+        if (req.unique() >= 0) {
+            return null;
+        }
+        try {
+            FileStatus st = ctx.freshStatus(path);
+            return st.isDirectory() == wantDirectory ? st : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private boolean resentAndGone(Request req, AlluxioPath path) {
+        if (req.unique() >= 0) {
+            return false;
+        }
+        try {
+            return !backend.exists(path);
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -148,6 +187,12 @@ final class NamespaceOps {
             ctx.checkWritable();
             Inode p = ctx.inode(parent);
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            if (resentAndGone(req, path)) {
+                metadata.invalidateWithParent(path);
+                table.remove(p, name);
+                req.replyOk();
+                return;
+            }
             FileStatus st = ctx.freshStatus(path);
             if (st.isDirectory()) {
                 throw Errors.fail(Errno.EISDIR, "unlink of a directory");
@@ -161,6 +206,7 @@ final class NamespaceOps {
             } finally {
                 table.endChange(change);
             }
+            CrashPoint.after("unlink", name);
             req.replyOk();
         } catch (Throwable t) {
             fail(req, t);
@@ -172,6 +218,12 @@ final class NamespaceOps {
             ctx.checkWritable();
             Inode p = ctx.inode(parent);
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
+            if (resentAndGone(req, path)) {
+                metadata.invalidateTree(path);
+                table.remove(p, name);
+                req.replyOk();
+                return;
+            }
             FileStatus st = ctx.freshStatus(path);
             if (!st.isDirectory()) {
                 throw Errors.fail(Errno.ENOTDIR, "rmdir of a non-directory");
@@ -207,6 +259,14 @@ final class NamespaceOps {
             Inode np = ctx.inode(newParent);
             AlluxioPath src = ctx.child(ctx.dirPath(p), name);
             AlluxioPath dst = ctx.child(ctx.dirPath(np), newName);
+            if (!exchange && !src.equals(dst) && resentAndGone(req, src) && backend.exists(dst)) {
+                // Resent after a takeover and already done by the previous server.
+                metadata.invalidateTree(src);
+                metadata.invalidateTree(dst);
+                table.rename(p, name, np, newName);
+                req.replyOk();
+                return;
+            }
             RenameOptions ro = RenameOptions.fromFlags(flags);
             if (noReplace && !caps.contains(Capability.RENAME_NOREPLACE)) {
                 if (backend.exists(dst)) {
@@ -233,6 +293,7 @@ final class NamespaceOps {
             } finally {
                 table.endChange(change);
             }
+            CrashPoint.after("rename", name);
             req.replyOk();
         } catch (Throwable t) {
             fail(req, t);

@@ -143,11 +143,14 @@ final class OpenOps {
             Inode ino = ctx.inode(nodeid);
             AlluxioPath path = table.path(ino);
             if ((flags & O_ACCMODE) == O_RDONLY) {
-                FileStatus st = ctx.statusOrThrow(path);
+                // auto_cache keeps the page cache only if the file is unchanged: a cached status
+                // could hide a change made in the UFS and keep stale pages, so ask the store.
+                FileStatus st = options.autoCache() && !options.kernelCache()
+                        ? ctx.freshStatus(path) : ctx.statusOrThrow(path);
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");
                 }
-                BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asks(false));
+                BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asksToRead(st.length()));
                 FileHandle h;
                 try {
                     // A passthrough reader needs no stream: the kernel reads the file itself.
@@ -348,10 +351,11 @@ final class OpenOps {
             try {
                 out = backend.createFile(path, ctx.createOptions(req, mode, umask));
             } catch (AlreadyExistsException e) {
-                if ((flags & O_EXCL) != 0) {
-                    throw e;
+                if ((flags & O_EXCL) != 0 && req.unique() >= 0) {
+                    throw e; // (a resent O_EXCL CREATE finds the file its dead first run made)
                 }
-                // The kernel believed the name was free (stale negative entry): open the existing file.
+                // The kernel believed the name was free (stale negative entry), or this CREATE was
+                // resent after a takeover and the previous server made the file: open it.
                 FileStatus st = ctx.freshStatus(path);
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");

@@ -31,11 +31,13 @@ final class PassthroughOpens {
     private final FileSystemBackend backend;
     private final boolean enabled;
     private final boolean randomAccess;
+    private final long minSize;
 
     PassthroughOpens(FileSystemBackend backend, VfsOptions options) {
         this.backend = backend;
         this.enabled = options.passthrough() && backend.capabilities().contains(Capability.BACKING_FD);
         this.randomAccess = options.randomAccess();
+        this.minSize = options.passthroughMinSize();
     }
 
     /** Whether the session should ask the kernel for passthrough at INIT. */
@@ -43,9 +45,18 @@ final class PassthroughOpens {
         return enabled;
     }
 
-    /** Whether an open of this kind asks for passthrough: reads always, writes only with random access. */
+    /** Whether an open of this kind asks for passthrough: writes only with random access. */
     boolean asks(boolean writable) {
         return enabled && (!writable || randomAccess);
+    }
+
+    /**
+     * Whether a read-only open of a file of {@code size} bytes asks for passthrough: only from
+     * {@link VfsOptions#passthroughMinSize} up, as a small file costs more to register than its
+     * READs cost us. ({@link #choose} still passes it through while the inode is.)
+     */
+    boolean asksToRead(long size) {
+        return enabled && size >= minSize;
     }
 
     /**

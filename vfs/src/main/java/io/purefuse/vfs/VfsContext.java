@@ -55,8 +55,14 @@ final class VfsContext {
     private final boolean stableIds;
     private final InodeTable table;
     private final MetadataCache metadata;
-    private final Map<Long, FileHandle> handles = new ConcurrentHashMap<>();
-    private final Map<Long, DirHandle> dirs = new ConcurrentHashMap<>();
+    private final Map<Long, FileHandle> handles;
+    private final Map<Long, DirHandle> dirs;
+    /**
+     * Write handles whose writer died with a previous server (takeover): their data stream is
+     * gone, so WRITE, FLUSH and FSYNC on them fail EIO instead of losing data silently.
+     */
+    private final Set<Long> lostWriters = ConcurrentHashMap.newKeySet();
+    private final VfsStateLog state;
     private final AtomicLong nextFh = new AtomicLong(1);
     private final ScheduledExecutorService scheduler;
     private final long entryNs;
@@ -67,8 +73,15 @@ final class VfsContext {
     private final PassthroughOpens passthrough;
     private final MetadataCache.Loader checkedLoader;
 
-    VfsContext(FileSystemBackend store, VfsOptions options) throws BackendException {
+    VfsContext(FileSystemBackend backend, VfsOptions options) throws BackendException {
+        this(backend, options, null);
+    }
+
+    /** @param state records inode and handle changes for a successor server (takeover), or null */
+    VfsContext(FileSystemBackend store, VfsOptions options, VfsStateLog state) throws BackendException {
         FileSystemBackend backend = DeadlineBackend.wrap(store, options.backendTimeout());
+        this.handles = state == null ? new ConcurrentHashMap<>() : state.fileHandles();
+        this.dirs = state == null ? new ConcurrentHashMap<>() : state.dirHandles();
         this.backend = backend;
         this.options = options;
         this.caps = backend.capabilities();
@@ -79,6 +92,10 @@ final class VfsContext {
                     "the mounted Alluxio path is not a directory");
         }
         this.table = new InodeTable(options.rootPath());
+        if (state != null) {
+            table.listener(state);
+        }
+        this.state = state;
         this.metadata = new MetadataCache(options.metadataCacheMaxSize(), options.metadataCacheExpiration());
         this.entryNs = options.entryTimeout().toNanos();
         this.attrNs = options.attrTimeout().toNanos();
@@ -126,6 +143,28 @@ final class VfsContext {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** fhs of write handles a previous server held (see {@link #lostWriters}). */
+    Set<Long> lostWriters() {
+        return lostWriters;
+    }
+
+    /** A lost handle was released: forget it (also in the state log). */
+    void releaseLost(long fh) {
+        if (lostWriters.remove(fh) && state != null) {
+            state.fileClosed(fh);
+        }
+    }
+
+    /** The takeover state log, or null when the mount is not supervised. */
+    VfsStateLog stateLog() {
+        return state;
+    }
+
+    /** Takeover: the next fh must be above every fh the predecessor handed out. */
+    void nextFhAtLeast(long fh) {
+        nextFh.accumulateAndGet(fh, Math::max);
     }
 
     /** Open file handles by fh. */

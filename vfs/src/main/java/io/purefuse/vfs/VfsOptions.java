@@ -15,6 +15,7 @@ public final class VfsOptions {
     private AlluxioPath rootPath = AlluxioPath.root();
     private boolean randomAccess;
     private boolean passthrough = true;
+    private long passthroughMinSize = DEFAULT_PASSTHROUGH_MIN_SIZE;
     private boolean symlinks;
     private boolean readOnly;
     private Duration entryTimeout = Duration.ofSeconds(1);
@@ -63,6 +64,31 @@ public final class VfsOptions {
 
     public boolean passthrough() {
         return passthrough;
+    }
+
+    /**
+     * Default of {@link #passthroughMinSize}: below it registering a backing file for an open
+     * (and dropping it at release) costs about as much as or more than the READs it saves; from
+     * 32 KiB up passthrough won every interleaved run on a 2-core VM (open+read+close per file,
+     * wall and CPU time; {@code bin/purefuse-bench --rows open4k --open-kib N}).
+     */
+    public static final long DEFAULT_PASSTHROUGH_MIN_SIZE = 32 * 1024;
+
+    /**
+     * {@code purefuse.fuse.passthrough.min.size}: read-only opens of files smaller than this
+     * many bytes are served by purefuse, not passed through (0 = pass every size). Writable
+     * opens and opens of an inode that is already passed through are not affected.
+     */
+    public VfsOptions passthroughMinSize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("passthrough min size must be >= 0: " + bytes);
+        }
+        this.passthroughMinSize = bytes;
+        return this;
+    }
+
+    public long passthroughMinSize() {
+        return passthroughMinSize;
     }
 
     /** {@code alluxio.fuse.symlink.enabled}. */

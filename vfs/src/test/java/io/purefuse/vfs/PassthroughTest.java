@@ -203,7 +203,7 @@ class PassthroughTest {
     void opensOfOneInodeNeverMixModes() throws Exception {
         byte[] old = random(100_000, 6);
         byte[] now = random(70_000, 7);
-        try (MountFixture f = mount(o -> { }, u -> write(u.resolve("x"), old))) {
+        try (MountFixture f = mount(o -> o.passthroughMinSize(0), u -> write(u.resolve("x"), old))) {
             try (FileChannel reader = FileChannel.open(f.m("x"), StandardOpenOption.READ)) {
                 reader.read(ByteBuffer.allocate(10), 0);
                 Files.write(f.m("x"), now); // O_WRONLY|O_TRUNC: forced onto the reader's backing file
@@ -224,6 +224,72 @@ class PassthroughTest {
             }
             assertThat(Files.readAllBytes(f.u("x"))).isEqualTo(old);
             awaitAllReleased(f, f.u("x"));
+        }
+    }
+
+    static void assertOwnPath(List<Wire.OpenReply> replies) {
+        assertThat(replies).isNotEmpty().allSatisfy(o ->
+                assertThat(o.openFlags() & OpenFlags.FOPEN_PASSTHROUGH).as("FOPEN_PASSTHROUGH in %s", o).isZero());
+    }
+
+    /**
+     * Read-only opens of files below {@link VfsOptions#passthroughMinSize} are served by us; from
+     * that size up they pass through. A file that changes size across the limit while open keeps
+     * the mode of its open handles (the kernel fails mixed opens with EIO).
+     */
+    @Test
+    void smallFilesAreServedByTheMountAndSizeChangesNeverMixModes() throws Exception {
+        int limit = 256 << 10;
+        byte[] small = random(limit - 1, 11);
+        byte[] big = random(limit, 12);
+        try (MountFixture f = mount(o -> o.passthroughMinSize(limit).metadataCacheMaxSize(0), u -> {
+            write(u.resolve("small"), small);
+            write(u.resolve("big"), big);
+            write(u.resolve("shrinks"), big);
+            write(u.resolve("grows"), small);
+        })) {
+            assertThat(Files.readAllBytes(f.m("small"))).isEqualTo(small);
+            assertThat(wire.count(Opcode.READ)).isPositive();
+            assertOwnPath(opensOf(f, "small"));
+            wire.clear();
+            assertThat(Files.readAllBytes(f.m("big"))).isEqualTo(big);
+            assertThat(wire.count(Opcode.READ)).isZero();
+            assertPassthrough(opensOf(f, "big"));
+
+            // Passed through while open: it stays so after the UFS file became small.
+            try (FileChannel first = FileChannel.open(f.m("shrinks"), StandardOpenOption.READ)) {
+                first.read(ByteBuffer.allocate(10), 0);
+                write(f.u("shrinks"), small);
+                try (FileChannel second = FileChannel.open(f.m("shrinks"), StandardOpenOption.READ)) {
+                    ByteBuffer b = ByteBuffer.allocate(small.length);
+                    while (b.hasRemaining() && second.read(b, b.position()) > 0) {
+                        // the kernel reads the UFS file itself
+                    }
+                    assertThat(b.array()).isEqualTo(small);
+                }
+            }
+            assertPassthrough(opensOf(f, "shrinks"));
+            assertThat(opensOf(f, "shrinks")).hasSize(2);
+
+            // Served by us while open: it stays so after the UFS file became big.
+            try (FileChannel first = FileChannel.open(f.m("grows"), StandardOpenOption.READ)) {
+                first.read(ByteBuffer.allocate(10), 0);
+                write(f.u("grows"), big);
+                try (FileChannel second = FileChannel.open(f.m("grows"), StandardOpenOption.READ)) {
+                    ByteBuffer b = ByteBuffer.allocate(100);
+                    second.read(b, 0);
+                    assertThat(b.array()).isEqualTo(Arrays.copyOf(big, 100));
+                }
+            }
+            assertOwnPath(opensOf(f, "grows"));
+            assertThat(opensOf(f, "grows")).hasSize(2);
+            awaitAllReleased(f, f.u("grows"));
+            // Once every handle is gone the size decides again.
+            Thread.sleep(1100); // attr_timeout: the kernel's cached size of "grows" is the old one until then
+            wire.clear();
+            assertThat(Files.readAllBytes(f.m("grows"))).isEqualTo(big);
+            assertPassthrough(opensOf(f, "grows"));
+            awaitAllReleased(f, f.u("big"));
         }
     }
 

@@ -21,6 +21,8 @@ final class Wire implements FrameRecorder {
     private final Map<Opcode, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<Long, long[]> pending = new ConcurrentHashMap<>();
     final List<OpenReply> opens = new CopyOnWriteArrayList<>();
+    /** Largest {@code fuse_read_in.size} seen in a READ. */
+    final java.util.concurrent.atomic.AtomicInteger maxReadSize = new AtomicInteger();
 
     int count(Opcode op) {
         AtomicInteger c = counts.get(op);
@@ -30,6 +32,7 @@ final class Wire implements FrameRecorder {
     void clear() {
         counts.clear();
         opens.clear();
+        maxReadSize.set(0);
     }
 
     @Override
@@ -40,6 +43,9 @@ final class Wire implements FrameRecorder {
             return;
         }
         counts.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
+        if (op == Opcode.READ) {
+            maxReadSize.accumulateAndGet(f.getIntLE(i + 40 + 16), Math::max); // fh, offset, then size
+        }
         if (op == Opcode.OPEN || op == Opcode.CREATE) {
             pending.put(f.getLongLE(i + 8), new long[] {op.ordinal(), f.getLongLE(i + 16)});
         }

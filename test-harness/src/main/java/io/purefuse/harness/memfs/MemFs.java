@@ -152,7 +152,7 @@ public class MemFs implements LowLevelFilesystem {
             uid = ownId("unix:uid");
             gid = ownId("unix:gid");
         }
-        Instant now = Instant.now();
+        Instant now = now();
         Inode root = new Inode(ROOT, 0, Inode.S_IFDIR | o.rootMode, uid, gid, now.getEpochSecond(), now.getNano());
         root.parent = root;
         inodes.put(ROOT, root);
@@ -215,7 +215,7 @@ public class MemFs implements LowLevelFilesystem {
         if (inodes.size() >= maxInodes) {
             throw errno(Errno.ENOSPC);
         }
-        Instant now = Instant.now();
+        Instant now = now();
         int gid = req.gid();
         if ((parent.mode & Inode.S_ISGID) != 0) {
             gid = parent.gid; // BSD group semantics in setgid directories
@@ -235,7 +235,7 @@ public class MemFs implements LowLevelFilesystem {
             child.parent = dir;
             dir.nlink++;
         }
-        Instant now = Instant.now();
+        Instant now = now();
         dir.touchMtime(now.getEpochSecond(), now.getNano());
     }
 
@@ -258,7 +258,7 @@ public class MemFs implements LowLevelFilesystem {
 
     /** Drops one name of {@code n} (it was removed from a directory or replaced). Call under the write lock. */
     private void dropLink(Inode dir, Inode n) {
-        Instant now = Instant.now();
+        Instant now = now();
         if (n.isDir()) {
             n.nlink = 0;
             dir.nlink--;
@@ -298,6 +298,33 @@ public class MemFs implements LowLevelFilesystem {
         int before = c.chunkCount();
         c.truncate(size);
         allocatedChunks += c.chunkCount() - before;
+    }
+
+    /**
+     * The clock for every timestamp MemFs sets. A subclass that rebuilds its state by running
+     * the same requests again ({@link TakeoverMemFs}) returns the time of the first run.
+     */
+    protected Instant now() {
+        return Instant.now();
+    }
+
+    /**
+     * After a takeover the kernel may hold references to any inode its predecessor handed out,
+     * and their counts are unknown: keep every inode until this process ends (a FORGET can
+     * then never free one the kernel still uses; the price is that inodes unlinked before the
+     * takeover are not freed before the next one).
+     */
+    void assumeKernelReferences() {
+        writeLock.lock();
+        try {
+            for (Inode n : inodes.values()) {
+                if (n.lookups.get() < (1L << 40)) {
+                    n.lookups.addAndGet(1L << 40);
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- test and tool accessors
@@ -407,7 +434,7 @@ public class MemFs implements LowLevelFilesystem {
         try {
             Inode n = node(nodeid);
             int valid = in.valid();
-            Instant now = Instant.now();
+            Instant now = now();
             long sec = now.getEpochSecond();
             int nsec = now.getNano();
             boolean changed = false;
@@ -564,7 +591,7 @@ public class MemFs implements LowLevelFilesystem {
                 throw errno(Errno.EISDIR);
             }
             dir.removeEntry(name);
-            Instant now = Instant.now();
+            Instant now = now();
             dir.touchMtime(now.getEpochSecond(), now.getNano());
             dropLink(dir, d.inode);
         } finally {
@@ -596,7 +623,7 @@ public class MemFs implements LowLevelFilesystem {
                 throw errno(Errno.ENOTEMPTY);
             }
             dir.removeEntry(name);
-            Instant now = Instant.now();
+            Instant now = now();
             dir.touchMtime(now.getEpochSecond(), now.getNano());
             dropLink(dir, d.inode);
         } finally {
@@ -634,7 +661,7 @@ public class MemFs implements LowLevelFilesystem {
         }
         Dirent te = tp.entry(newName);
         Inode s = se.inode;
-        Instant now = Instant.now();
+        Instant now = now();
         long sec = now.getEpochSecond();
         int nsec = now.getNano();
         if ((flags & Flags.RENAME_EXCHANGE) != 0) {
@@ -721,7 +748,7 @@ public class MemFs implements LowLevelFilesystem {
                 throw errno(Errno.ENOENT);
             }
             n.nlink++;
-            Instant now = Instant.now();
+            Instant now = now();
             n.touchCtime(now.getEpochSecond(), now.getNano());
             dir.addEntry(newName, n);
             dir.touchMtime(now.getEpochSecond(), now.getNano());
@@ -757,7 +784,7 @@ public class MemFs implements LowLevelFilesystem {
             }
             if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY && n.isRegular()) {
                 truncate(n, 0);
-                Instant now = Instant.now();
+                Instant now = now();
                 n.touchMtime(now.getEpochSecond(), now.getNano());
             }
             fh = newHandle(n, flags);
@@ -856,7 +883,7 @@ public class MemFs implements LowLevelFilesystem {
             int before = c.chunkCount();
             c.write(pos, data);
             allocatedChunks += c.chunkCount() - before;
-            Instant now = Instant.now();
+            Instant now = now();
             node.touchMtime(now.getEpochSecond(), now.getNano());
             if ((writeFlags & Flags.WRITE_KILL_SUIDGID) != 0) {
                 node.mode &= ~(Inode.S_ISUID | Inode.S_ISGID);
@@ -921,7 +948,7 @@ public class MemFs implements LowLevelFilesystem {
             c.allocate(offset, length, keep);
             allocatedChunks += c.chunkCount() - before;
             if (c.size() != oldSize) {
-                Instant now = Instant.now();
+                Instant now = now();
                 n.touchMtime(now.getEpochSecond(), now.getNano());
             }
         } finally {
@@ -987,7 +1014,7 @@ public class MemFs implements LowLevelFilesystem {
             }
             allocatedChunks += dst.content.chunkCount() - before;
             if (copied > 0) {
-                Instant now = Instant.now();
+                Instant now = now();
                 dst.touchMtime(now.getEpochSecond(), now.getNano());
             }
         } finally {
@@ -1119,7 +1146,7 @@ public class MemFs implements LowLevelFilesystem {
                 n.xattrs = new TreeMap<>();
             }
             n.xattrs.put(name, bytes);
-            Instant now = Instant.now();
+            Instant now = now();
             n.touchCtime(now.getEpochSecond(), now.getNano());
         } finally {
             writeLock.unlock();
@@ -1182,7 +1209,7 @@ public class MemFs implements LowLevelFilesystem {
             if (n.xattrs == null || n.xattrs.remove(name) == null) {
                 throw errno(Errno.ENODATA);
             }
-            Instant now = Instant.now();
+            Instant now = now();
             n.touchCtime(now.getEpochSecond(), now.getNano());
         } finally {
             writeLock.unlock();

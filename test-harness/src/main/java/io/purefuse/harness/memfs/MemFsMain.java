@@ -3,6 +3,7 @@ package io.purefuse.harness.memfs;
 import io.purefuse.mount.MountOptions;
 import io.purefuse.session.FuseSession;
 import io.purefuse.session.SessionOptions;
+import io.purefuse.session.takeover.SupervisedServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public final class MemFsMain {
             "  --threads N          reader threads (default max(4, cores))",
             "  --size BYTES         capacity, with k/m/g/t suffixes (default 1g)",
             "  --timeout SECONDS    entry and attribute timeout (default 1, may be fractional)",
+            "  --journal FILE       under a supervisor (purefuse-supervisor): journal every",
+            "                       change here, so that a successor process can take over",
             "  -f                   ignored (memfs always runs in the foreground)",
             "  -h, --help           this text",
             "");
@@ -44,6 +47,7 @@ public final class MemFsMain {
         MountOptions.Builder mount = MountOptions.builder().fsname("memfs");
         SessionOptions session = new SessionOptions();
         MemFs.Options fsOptions = new MemFs.Options();
+        Path journal = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -55,6 +59,7 @@ public final class MemFsMain {
                     case "-f", "-d" -> { }
                     case "-o" -> mount.option(value(args, ++i, a));
                     case "--trace" -> session.traceFile(Path.of(value(args, ++i, a)));
+                    case "--journal" -> journal = Path.of(value(args, ++i, a));
                     case "--threads" -> session.readerThreads(Integer.parseInt(value(args, ++i, a)));
                     case "--size" -> fsOptions.capacityBytes(parseSize(value(args, ++i, a)));
                     case "--timeout" -> {
@@ -75,6 +80,13 @@ public final class MemFsMain {
                         }
                     }
                 }
+            }
+            SupervisedServer sup = SupervisedServer.fromEnvironment();
+            if (sup != null) {
+                if (journal == null) {
+                    throw new IllegalArgumentException("a supervised memfs needs --journal FILE");
+                }
+                return runSupervised(sup, journal, fsOptions, session, err);
             }
             if (mountPoint == null) {
                 throw new IllegalArgumentException("missing MOUNTPOINT");
@@ -102,6 +114,68 @@ public final class MemFsMain {
             s.close();
         }
         return 0;
+    }
+
+    /**
+     * Serves the fds a supervisor handed over: restores the predecessor's state from the journal
+     * (as far as possible before GO, the rest after), then serves until unmounted.
+     */
+    private static int runSupervised(SupervisedServer sup, Path journal, MemFs.Options fsOptions,
+                                     SessionOptions session, PrintStream err) {
+        try {
+            TakeoverMemFs fs = new TakeoverMemFs(fsOptions, journal);
+            Thread follower = null;
+            java.util.concurrent.atomic.AtomicBoolean goSeen = new java.util.concurrent.atomic.AtomicBoolean();
+            if (sup.savedInit() != null) {
+                fs.catchUp(sup.savedInit());
+                // A standby keeps following the journal, so that a takeover replays only the last
+                // few requests.
+                follower = new Thread(() -> {
+                    while (!goSeen.get()) {
+                        try {
+                            fs.catchUp(sup.savedInit());
+                            Thread.sleep(20);
+                        } catch (IOException e) {
+                            err.println("memfs: following the journal failed: " + e);
+                            return;
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "memfs-journal-follower");
+                follower.setDaemon(true);
+                follower.start();
+            }
+            sup.ready();
+            SupervisedServer.Go go = sup.awaitGo();
+            long t0 = System.nanoTime();
+            goSeen.set(true);
+            if (follower != null) {
+                follower.join();
+            }
+            if (go.isTakeover()) {
+                session.resentReplies(fs.finishRestore(go.init()));
+            } else {
+                fs.startFresh();
+                String halt = System.getenv("MEMFS_TEST_HALT_BEFORE_MKDIR");
+                if (halt != null) {
+                    fs.haltBeforeRunningMkdir(halt);
+                }
+            }
+            session.recorder(fs.journal());
+            FuseSession s = sup.serve(fs, session, go);
+            err.println("memfs: generation " + go.generation() + " serving " + (go.isTakeover()
+                    ? "after replaying " + fs.replayed() + " journaled requests (last part in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms)" : "a fresh mount"));
+            s.awaitTermination();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("memfs: " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     private static String value(String[] args, int i, String option) {

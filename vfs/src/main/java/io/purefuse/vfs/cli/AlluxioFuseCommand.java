@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "alluxio-fuse", mixinStandardHelpOptions = true, version = "purefuse alluxio-fuse 0.1.0",
         description = "Alluxio FUSE in pure Java: mount an Alluxio namespace as a local filesystem.",
-        subcommands = {MountCommand.class, UnmountCommand.class, ListCommand.class},
+        subcommands = {MountCommand.class, UnmountCommand.class, ListCommand.class, UpgradeCommand.class},
         synopsisSubcommandLabel = "(mount | unmount | list)")
 public final class AlluxioFuseCommand implements Runnable {
     public static final int EXIT_OK = 0;

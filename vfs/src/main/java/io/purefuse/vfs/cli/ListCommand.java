@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
  * and, below each, the requests its process has not answered for more than a second.
  */
 @Command(name = "list", aliases = "stat", mixinStandardHelpOptions = true,
-        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, pid, log, "
-                + "and requests in flight for more than 1 s.")
+        description = "List purefuse mounts (type fuse." + FuseMountOptions.SUBTYPE + "): mount point, source, server pid, "
+                + "supervisor pid, takeovers/upgrades, log, and requests in flight for more than 1 s.")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,15 +23,19 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-40s %-20s %-8s %s%n", "MOUNT POINT", "SOURCE", "PID", "LOG");
+        out.printf("%-40s %-20s %-8s %-10s %-9s %s%n", "MOUNT POINT", "SOURCE", "PID", "SUPERVISOR", "TAKEOVERS",
+                "LOG");
         for (MountTable.Entry e : MountTable.fuseMounts()) {
             if (!e.subtype().map(FuseMountOptions.SUBTYPE::equals).orElse(false)) {
                 continue;
             }
             RuntimeFiles rf = RuntimeFiles.of(e.mountPoint());
             OptionalLong pid = rf.livePid();
-            out.printf("%-40s %-20s %-8s %s%n", e.mountPoint(), e.source(),
-                    pid.isPresent() ? Long.toString(pid.getAsLong()) : "-",
+            java.util.Map<String, String> sup = supervisorStatus(e.mountPoint());
+            String server = sup.getOrDefault("server", pid.isPresent() ? Long.toString(pid.getAsLong()) : "-");
+            out.printf("%-40s %-20s %-8s %-10s %-9s %s%n", e.mountPoint(), e.source(), server,
+                    sup.getOrDefault("supervisor", "-"),
+                    sup.containsKey("takeovers") ? sup.get("takeovers") + "/" + sup.get("upgrades") : "-",
                     java.nio.file.Files.exists(rf.log()) ? rf.log().toString() : "-");
             // Requests older than 1 s, from the status file the mount process rewrites.
             for (String l : MountStatusFile.describe(rf.status(), System.currentTimeMillis(), pid.isPresent())) {
@@ -40,5 +44,23 @@ final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    /** The supervisor's status fields (server, supervisor, takeovers, upgrades, ...), empty if unsupervised. */
+    static java.util.Map<String, String> supervisorStatus(java.nio.file.Path mountPoint) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        java.nio.file.Path socket = io.purefuse.mount.supervisor.RunDirectory.controlSocket(mountPoint);
+        if (!java.nio.file.Files.exists(socket)) {
+            return m;
+        }
+        try {
+            for (String l : io.purefuse.mount.supervisor.ControlServer.call(socket, "status")) {
+                String[] kv = l.split(" ", 2);
+                m.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        } catch (java.io.IOException e) {
+            // a supervisor that died: no fields
+        }
+        return m;
     }
 }

@@ -4,6 +4,10 @@ import io.purefuse.backend.BackendException;
 import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.backend.local.LocalUnderFileSystem;
 import io.purefuse.mount.MountTable;
+import io.purefuse.mount.supervisor.ControlServer;
+import io.purefuse.mount.supervisor.RunDirectory;
+import io.purefuse.mount.supervisor.SupervisorMain;
+import io.purefuse.session.takeover.SupervisedServer;
 import io.purefuse.session.FuseSession;
 import io.purefuse.session.SessionOptions;
 import io.purefuse.vfs.AlluxioFuseFilesystem;
@@ -84,6 +88,16 @@ final class MountCommand implements Callable<Integer> {
                     + "format; read it with bin/fuse-trace dump FILE).")
     Path trace;
 
+    @Option(names = "--unsupervised",
+            description = "Background mount without a supervisor: when the mount process dies the mount "
+                    + "is gone (with -o auto_unmount) or stale. Default: supervised, a crashed mount process is "
+                    + "replaced without applications seeing an error, and 'alluxio-fuse upgrade' works.")
+    boolean unsupervised;
+
+    @Option(names = "--state", paramLabel = "FILE", hidden = true,
+            description = "Supervised server: where the inode table and open handles are recorded for a successor.")
+    Path stateFile;
+
     @Option(names = "--mount-timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for a background mount to come up. Default: ${DEFAULT-VALUE}.")
     String mountTimeout;
@@ -95,7 +109,15 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan plan = plan();
-        return foreground ? runForeground(plan) : launchBackground(plan);
+        if (foreground) {
+            SupervisedServer sup = SupervisedServer.fromEnvironment();
+            return sup != null ? runSupervised(plan, sup) : runForeground(plan);
+        }
+        if (unsupervised || plan.mountOptions().mountOptions().autoUnmount()) {
+            // -o auto_unmount keeps its meaning: the mount ends with its process.
+            return launchBackground(plan);
+        }
+        return launchSupervised(plan);
     }
 
     private Plan plan() {
@@ -140,6 +162,7 @@ final class MountCommand implements Callable<Integer> {
                 .rootPath(config.alluxioPath())
                 .randomAccess(config.getBoolean(FuseConfig.RANDOM_ACCESS))
                 .passthrough(config.getBoolean(FuseConfig.PASSTHROUGH))
+                .passthroughMinSize(config.getLong(FuseConfig.PASSTHROUGH_MIN_SIZE))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
                 .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION))
@@ -153,8 +176,11 @@ final class MountCommand implements Callable<Integer> {
         }
         so.debug(mo.debug());
         so.trackRequestAge(true); // alluxio-fuse list shows requests in flight for more than 1 s
-        if (trace != null) {
-            Path t = trace.toAbsolutePath().normalize();
+        so.readAheadKb(mo.readAheadKb());
+        Path traceTo = trace != null ? trace
+                : config.get(FuseConfig.TRACE_FILE) != null ? Path.of(config.get(FuseConfig.TRACE_FILE)) : null;
+        if (traceTo != null) {
+            Path t = traceTo.toAbsolutePath().normalize();
             if (t.getParent() != null && !Files.isDirectory(t.getParent())) {
                 throw new UsageError("--trace: directory " + t.getParent() + " does not exist");
             }
@@ -166,13 +192,17 @@ final class MountCommand implements Callable<Integer> {
         Path mp = mountPoint.toAbsolutePath().normalize();
         // A FUSE mount left by a crashed (kill -9) process is stale: the mounter clears it. Only a
         // mount whose process still lives is refused here (the mounter refuses other live ones).
-        boolean fuseThere = MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent();
+        boolean fuseThere = SupervisedServer.fromEnvironment() == null
+                && MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent();
         if (fuseThere && RuntimeFiles.of(mp).livePid().isPresent()) {
             OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
             throw new IllegalStateException(mp + " is already a FUSE mount point" + running.describe()
                     + "; unmount it first (alluxio-fuse unmount " + mp + ")");
         }
-        if (!fuseThere && !Files.isDirectory(mp)) { // a stale mount cannot be stat'ed: the mounter checks it
+        // A supervised server must not touch the mount point: its supervisor mounted it, and nobody
+        // answers the kernel there before this process does. A stale mount cannot be stat'ed: the
+        // mounter checks it.
+        if (SupervisedServer.fromEnvironment() == null && !fuseThere && !Files.isDirectory(mp)) {
             throw new UsageError("mount point " + mp + " is not a directory");
         }
         return new Plan(mp, ufsRoot, config, vfs, so, mo);
@@ -266,6 +296,161 @@ final class MountCommand implements Callable<Integer> {
                 org.slf4j.LoggerFactory.getLogger(MountCommand.class).debug("no SIG{} handler: {}", sig, e.toString());
             }
         }
+    }
+
+    // ------------------------------------------------------------------ supervised
+
+    /**
+     * A server process started by {@code purefuse-supervisor}: prepares (opens the UFS), waits
+     * for GO, then serves the inherited device fds, rebuilding its predecessor's inodes and
+     * handles from the state file on a takeover.
+     */
+    private int runSupervised(Plan plan, SupervisedServer sup) throws Exception {
+        if (stateFile == null) {
+            throw new UsageError("a supervised mount process needs --state FILE");
+        }
+        FileSystemBackend backend;
+        try {
+            backend = LocalUnderFileSystem.open(plan.ufs());
+        } catch (BackendException e) {
+            throw new IllegalStateException("cannot open UFS " + plan.ufs() + ": " + e.getMessage(), e);
+        }
+        // Warm up what a takeover needs (classes, the metadata cache, the backend) while nobody waits.
+        new AlluxioFuseFilesystem(backend, plan.vfs()).close();
+        sup.ready();
+        SupervisedServer.Go go = sup.awaitGo();
+        long t0 = System.nanoTime();
+        AlluxioFuseFilesystem fs = go.isTakeover()
+                ? AlluxioFuseFilesystem.takeOver(backend, plan.vfs(), stateFile)
+                : AlluxioFuseFilesystem.recordingState(backend, plan.vfs(), stateFile);
+        // No passthrough under a supervisor yet: backing ids belong to the connection and outlive
+        // the server, but the VFS does not record them, so a successor would answer a new open of
+        // a file still open through the predecessor's id with another id (the kernel fails that
+        // open with EIO). Recording them in VfsStateLog would lift this.
+        if (fs.wantsPassthrough() && !go.isTakeover()) {
+            org.slf4j.LoggerFactory.getLogger(MountCommand.class).info(
+                    "FUSE passthrough is off for supervised mounts (use --unsupervised to have it)");
+        }
+        FuseSession session = sup.serve(fs, plan.session().passthrough(false), go);
+        if (!go.isTakeover() && plan.session().readAheadKb() > 0) {
+            FuseSession.applyReadAhead(plan.mountPoint(), plan.session().readAheadKb()); // lasts with the mount
+        }
+        long myPid = ProcessHandle.current().pid();
+        RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
+        rf.writePid(myPid);
+        org.slf4j.LoggerFactory.getLogger(MountCommand.class).info(
+                "serving {} on {} (generation {}, pid {}{})", backend.describe(), plan.mountPoint(), go.generation(),
+                myPid, go.isTakeover() ? ", took over in " + (System.nanoTime() - t0) / 1_000_000 + " ms" : "");
+        session.awaitTermination();
+        fs.close();
+        backend.close();
+        rf.deletePid(myPid);
+        return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    /**
+     * Starts {@code purefuse-supervisor} (a small JVM) in the background: it mounts, keeps every
+     * device fd and runs this command with {@code --foreground --state} as its server, replacing
+     * it when it dies.
+     */
+    private int launchSupervised(Plan plan) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration limit = FuseConfig.parseDuration("--mount-timeout", mountTimeout);
+        RuntimeFiles rf = RuntimeFiles.of(plan.mountPoint());
+        Files.createDirectories(rf.dir());
+        Files.deleteIfExists(rf.pid());
+        String javaCmd = ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String cp = System.getProperty("java.class.path");
+
+        List<String> cmd = new ArrayList<>();
+        Path setsid = Path.of("/usr/bin/setsid");
+        if (Files.isExecutable(setsid)) {
+            cmd.add(setsid.toString());
+        }
+        // The supervisor only mounts, holds fds and waits: a tiny interpreted JVM (RSS ~48 MiB).
+        cmd.addAll(List.of(javaCmd, "-Xmx8m", "-Xms2m", "-Xss256k", "-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData",
+                "-cp", cp, SupervisorMain.class.getName(),
+                "--fds", Integer.toString(plan.session().readerThreads()),
+                "--log", rf.log().toString(),
+                "--control", RunDirectory.controlSocket(plan.mountPoint()).toString(),
+                "-o", plan.mountOptions().mountOptions().fusermountOptions(),
+                plan.mountPoint().toString(), "--"));
+        cmd.add(javaCmd);
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add(AlluxioFuseCommand.class.getName());
+        cmd.add("mount");
+        cmd.add("--foreground");
+        cmd.add("--state");
+        cmd.add(rf.dir().resolve(rf.pid().getFileName().toString().replace(".pid", ".state")).toString());
+        cmd.add("--ufs");
+        cmd.add(plan.ufs().toString());
+        if (conf != null) {
+            cmd.add("--conf");
+            cmd.add(conf.toAbsolutePath().toString());
+        }
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            cmd.add("-D");
+            cmd.add(e.getKey() + "=" + e.getValue());
+        }
+        for (String o : options) {
+            cmd.add("-o");
+            cmd.add(o);
+        }
+        if (trace != null) {
+            cmd.add("--trace");
+            cmd.add(trace.toAbsolutePath().normalize().toString());
+        }
+        cmd.add(plan.mountPoint().toString());
+        cmd.add(plan.vfs().rootPath().toString());
+
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
+        pb.redirectErrorStream(true);
+        pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount (supervised) "
+                + plan.mountPoint() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                err.println("alluxio-fuse mount: the supervisor exited with status " + p.exitValue() + "; log "
+                        + rf.log() + ":");
+                err.println(rf.logTail(20));
+                err.flush();
+                return AlluxioFuseCommand.EXIT_FAILED;
+            }
+            if (mountAnswers(plan.mountPoint()) && Files.exists(rf.pid())) {
+                out.println("Mounted " + plan.ufs() + (plan.vfs().rootPath().isRoot() ? "" : plan.vfs().rootPath()
+                        .toString()) + " on " + plan.mountPoint() + " (supervisor " + p.pid() + ", server "
+                        + rf.readPid().orElse(-1) + ", log " + rf.log() + ")");
+                out.flush();
+                return AlluxioFuseCommand.EXIT_OK;
+            }
+            p.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        err.println("alluxio-fuse mount: " + plan.mountPoint() + " did not come up within " + limit.toSeconds()
+                + "s; stopping the supervisor; log " + rf.log() + ":");
+        err.println(rf.logTail(20));
+        err.flush();
+        try {
+            ControlServer.call(RunDirectory.controlSocket(plan.mountPoint()), "stop");
+        } catch (IOException ignored) {
+            // not up: killed below
+        }
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return AlluxioFuseCommand.EXIT_FAILED;
     }
 
     // ------------------------------------------------------------------ background
