@@ -198,6 +198,11 @@ public final class AlluxioFuseFilesystem implements LowLevelFilesystem, AutoClos
         return ctx.handles().size();
     }
 
+    /** The shared state of this mount, for tests in this package (handle and inode counts). */
+    VfsContext context() {
+        return ctx;
+    }
+
     /**
      * Whether the session should ask the kernel for FUSE passthrough
      * ({@code SessionOptions.passthrough}): on by option and the backend has native file

@@ -135,7 +135,7 @@ final class AttrOps {
             if (any) {
                 metadata.invalidate(path);
                 long v = metadata.version();
-                after = backend.setAttributes(path, b.build());
+                after = VfsContext.checked(path, backend.setAttributes(path, b.build()));
                 metadata.put(after, v);
             }
             if (after == null || (valid & SetattrValid.FATTR_SIZE) != 0) {

@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  *   written to /dev/fuse in this file (a conformance trace: {@code bin/fuse-trace dump}); slow, for diagnosis</td></tr>
  *   <tr><td>{@value #REQUEST_TIMEOUT}</td><td>{@code 10min}</td><td>purefuse's own: a kernel request unanswered
  *   this long is failed with ETIMEDOUT instead of hanging its caller (0 = never)</td></tr>
+ *   <tr><td>{@value #BACKEND_TIMEOUT}</td><td>{@code 0}</td><td>purefuse's own: deadline of one backend
+ *   namespace or open call; a call that misses it answers ETIMEDOUT and its late result is discarded
+ *   (0 = none)</td></tr>
  * </table>
  * Durations are Alluxio style: a number with a unit {@code ms, s, sec, m, min, h, d} (a bare
  * number is milliseconds).
@@ -54,6 +57,7 @@ public final class FuseConfig {
     public static final String SYMLINK_ENABLED = "alluxio.fuse.symlink.enabled";
     public static final String REQUEST_TIMEOUT = "purefuse.fuse.request.timeout";
     public static final String PASSTHROUGH = "purefuse.fuse.passthrough.enabled";
+    public static final String BACKEND_TIMEOUT = "purefuse.fuse.backend.timeout";
     public static final String PASSTHROUGH_MIN_SIZE = "purefuse.fuse.passthrough.min.size";
     public static final String TRACE_FILE = "purefuse.fuse.trace.file";
 
@@ -66,7 +70,8 @@ public final class FuseConfig {
             SYMLINK_ENABLED, "false",
             REQUEST_TIMEOUT, "10min",
             PASSTHROUGH, "true",
-            PASSTHROUGH_MIN_SIZE, Long.toString(VfsOptions.DEFAULT_PASSTHROUGH_MIN_SIZE));
+            PASSTHROUGH_MIN_SIZE, Long.toString(VfsOptions.DEFAULT_PASSTHROUGH_MIN_SIZE),
+            BACKEND_TIMEOUT, "0");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|sec|m|min|h|hr|d|day)?");
 

@@ -25,6 +25,12 @@ import java.util.Set;
  *   {@code use_ino}, {@code readdir_ino}, {@code async_read}, {@code atomic_o_trunc},
  *   {@code splice_read}, {@code splice_write}, {@code splice_move}.</li>
  * </ul>
+ * <p>{@code allow_other} implies {@code default_permissions} (the kernel then checks mode bits
+ * for every caller, as a local filesystem would); {@code no_default_permissions} refuses that
+ * explicitly and leaves all permission checks to the filesystem. {@code allow_other} is never on
+ * unless asked for. Giving both {@code default_permissions} and {@code no_default_permissions}
+ * is an error.
+ *
  * Anything else is an error, so that a typo fails the mount instead of being silently dropped.
  */
 public final class FuseMountOptions {
@@ -54,6 +60,9 @@ public final class FuseMountOptions {
     private Duration attrTimeout;
     private Duration entryTimeout;
     private Duration negativeTimeout;
+    private boolean allowOther;
+    private boolean defaultPermissions;
+    private boolean noDefaultPermissions;
 
     /** Parses comma separated options (several strings may be given). */
     public static FuseMountOptions parse(List<String> optionStrings) {
@@ -89,6 +98,7 @@ public final class FuseMountOptions {
             case "max_background" -> init.maxBackground(positive(key, value, 1, 65535));
             case "max_write" -> init.maxWrite(positive(key, value, 4096, 1 << 20));
             case "max_readahead" -> init.maxReadahead(positive(key, value, 0, Integer.MAX_VALUE));
+            case "no_default_permissions" -> noDefaultPermissions = flag(key, value);
             default -> {
                 if (MOUNT_FLAGS.contains(key)) {
                     flag(key, value);
@@ -96,6 +106,10 @@ public final class FuseMountOptions {
                         readOnly = true;
                     } else if (key.equals("rw")) {
                         readOnly = false;
+                    } else if (key.equals("allow_other")) {
+                        allowOther = true;
+                    } else if (key.equals("default_permissions")) {
+                        defaultPermissions = true;
                     }
                     mount.option(key);
                 } else if (MOUNT_VALUED.contains(key)) {
@@ -162,8 +176,18 @@ public final class FuseMountOptions {
         }
     }
 
+    /** Mount options, with {@code default_permissions} when asked for or implied by {@code allow_other}. */
     public MountOptions mountOptions() {
-        return mount.build();
+        if (defaultPermissions && noDefaultPermissions) {
+            throw new IllegalArgumentException("mount options 'default_permissions' and 'no_default_permissions'"
+                    + " contradict each other");
+        }
+        return mount.defaultPermissions(defaultPermissions()).build();
+    }
+
+    /** Whether the kernel checks permissions ({@code default_permissions}, given or implied). */
+    public boolean defaultPermissions() {
+        return !noDefaultPermissions && (defaultPermissions || allowOther);
     }
 
     public InitOptions initOptions() {

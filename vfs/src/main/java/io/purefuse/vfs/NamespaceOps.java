@@ -102,7 +102,7 @@ final class NamespaceOps {
             AlluxioPath path = ctx.child(ctx.dirPath(p), name);
             CreateOptions co = CreateOptions.builder().uid(req.uid()).gid(req.gid()).build();
             metadata.invalidateWithParent(path);
-            FileStatus st = backend.createSymlink(path, target, co);
+            FileStatus st = VfsContext.checked(path, backend.createSymlink(path, target, co));
             metadata.invalidateWithParent(path);
             ctx.replyEntry(req, p, name, st);
         } catch (Throwable t) {
@@ -137,7 +137,7 @@ final class NamespaceOps {
             metadata.invalidateWithParent(path);
             FileStatus st;
             try {
-                st = backend.createDirectory(path, ctx.createOptions(req, mode, umask));
+                st = VfsContext.checked(path, backend.createDirectory(path, ctx.createOptions(req, mode, umask)));
                 CrashPoint.after("mkdir", name);
             } catch (AlreadyExistsException e) {
                 st = resentAndDone(req, path, true);

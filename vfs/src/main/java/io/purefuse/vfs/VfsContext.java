@@ -72,13 +72,15 @@ final class VfsContext {
     private final int processUid;
     private final int processGid;
     private final PassthroughOpens passthrough;
+    private final MetadataCache.Loader checkedLoader;
 
     VfsContext(FileSystemBackend backend, VfsOptions options) throws BackendException {
         this(backend, options, null);
     }
 
     /** @param state records inode and handle changes for a successor server (takeover), or null */
-    VfsContext(FileSystemBackend backend, VfsOptions options, VfsStateLog state) throws BackendException {
+    VfsContext(FileSystemBackend store, VfsOptions options, VfsStateLog state) throws BackendException {
+        FileSystemBackend backend = DeadlineBackend.wrap(store, options.backendTimeout());
         this.handles = state == null ? new ConcurrentHashMap<>() : state.fileHandles();
         this.dirs = state == null ? new ConcurrentHashMap<>() : state.dirHandles();
         this.backend = backend;
@@ -109,6 +111,7 @@ final class VfsContext {
         this.processUid = ownId("unix:uid");
         this.processGid = ownId("unix:gid");
         this.passthrough = new PassthroughOpens(backend, options, state);
+        this.checkedLoader = q -> checked(q, backend.getStatus(q));
     }
 
     private static int ownId(String attr) {
@@ -253,7 +256,20 @@ final class VfsContext {
 
     /** Cached status, or null if the path does not exist. */
     FileStatus cachedStatus(AlluxioPath p) throws BackendException {
-        return metadata.get(p, backend::getStatus);
+        return metadata.get(p, checkedLoader);
+    }
+
+    /**
+     * {@code st} if it is a plausible answer about {@code asked}; a backend that returns nothing,
+     * the status of another path or a negative length is broken, and its answer must not reach
+     * the kernel (a changed file type makes the kernel mark the inode bad for good): EIO.
+     */
+    static FileStatus checked(AlluxioPath asked, FileStatus st) throws BackendException {
+        if (st == null || !asked.equals(st.path()) || (st.isRegularFile() && st.length() < 0)) {
+            throw new BackendException(io.purefuse.backend.ErrorCode.IO_ERROR, asked.toString(),
+                    "the backend answered with an impossible status: " + st);
+        }
+        return st;
     }
 
     /**
@@ -285,7 +301,7 @@ final class VfsContext {
     /** A status straight from the store (for decisions a stale cache must not make). */
     FileStatus freshStatus(AlluxioPath p) throws BackendException {
         long v = metadata.version();
-        FileStatus st = backend.getStatus(p);
+        FileStatus st = checked(p, backend.getStatus(p));
         metadata.put(st, v);
         return st;
     }
@@ -391,5 +407,8 @@ final class VfsContext {
         }
         dirs.clear();
         scheduler.shutdownNow();
+        if (backend instanceof DeadlineBackend d) {
+            d.close();
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class VfsOptions {
     private Duration writerWait = Duration.ofSeconds(2);
     private Duration reorderWait = Duration.ofMillis(500);
     private long reorderWindow = 64L << 20;
+    private Duration backendTimeout = Duration.ZERO;
 
     /** Backend path shown as the mount's root ({@code alluxio.fuse.mount.alluxio.path}). */
     public VfsOptions rootPath(AlluxioPath p) {
@@ -217,5 +218,22 @@ public final class VfsOptions {
 
     public long reorderWindow() {
         return reorderWindow;
+    }
+
+    /**
+     * {@code purefuse.fuse.backend.timeout}: deadline of each backend namespace or open call
+     * (zero, the default, means none). A call that misses it answers ETIMEDOUT and its late
+     * result is discarded (see {@link DeadlineBackend}).
+     */
+    public VfsOptions backendTimeout(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("negative backend timeout: " + d);
+        }
+        this.backendTimeout = d;
+        return this;
+    }
+
+    public Duration backendTimeout() {
+        return backendTimeout;
     }
 }

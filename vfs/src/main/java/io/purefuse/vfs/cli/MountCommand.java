@@ -77,9 +77,9 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
             description = "Mount options: kernel_cache, auto_cache, direct_io, attr_timeout=S, entry_timeout=S, "
-                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other, "
-                    + "default_permissions, auto_unmount, fsname=NAME, debug (log each request and reply), and "
-                    + "the generic mount flags.")
+                    + "negative_timeout=S, max_background=N, max_idle_threads=N, max_write=N, ro, allow_other "
+                    + "(implies default_permissions unless no_default_permissions is given), default_permissions, "
+                    + "auto_unmount, fsname=NAME, debug (log each request and reply), and the generic mount flags.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -185,11 +185,12 @@ final class MountCommand implements Callable<Integer> {
                 .passthroughMinSize(config.getLong(FuseConfig.PASSTHROUGH_MIN_SIZE))
                 .symlinks(config.getBoolean(FuseConfig.SYMLINK_ENABLED))
                 .metadataCacheMaxSize(config.getLong(FuseConfig.METADATA_CACHE_MAX_SIZE))
-                .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION));
-        config.getDuration(FuseConfig.UMOUNT_TIMEOUT); // validate early
+                .metadataCacheExpiration(config.getDuration(FuseConfig.METADATA_CACHE_EXPIRATION))
+                .backendTimeout(config.getDuration(FuseConfig.BACKEND_TIMEOUT));
         mo.applyTo(vfs);
         SessionOptions so = new SessionOptions().mount(mo.mountOptions()).init(mo.initOptions())
-                .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT));
+                .requestTimeout(config.getDuration(FuseConfig.REQUEST_TIMEOUT))
+                .unmountTimeout(config.getDuration(FuseConfig.UMOUNT_TIMEOUT));
         if (mo.readerThreads() > 0) {
             so.readerThreads(mo.readerThreads());
         }
@@ -209,15 +210,19 @@ final class MountCommand implements Callable<Integer> {
             so.traceFile(t);
         }
         Path mp = mountPoint.toAbsolutePath().normalize();
-        if (SupervisedServer.fromEnvironment() == null
-                && MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent()) {
+        // A FUSE mount left by a crashed (kill -9) process is stale: the mounter clears it. Only a
+        // mount whose process still lives is refused here (the mounter refuses other live ones).
+        boolean fuseThere = SupervisedServer.fromEnvironment() == null
+                && MountTable.find(mp).filter(MountTable.Entry::isFuse).isPresent();
+        if (fuseThere && RuntimeFiles.of(mp).livePid().isPresent()) {
             OptionalPid running = OptionalPid.of(RuntimeFiles.of(mp));
             throw new IllegalStateException(mp + " is already a FUSE mount point" + running.describe()
                     + "; unmount it first (alluxio-fuse unmount " + mp + ")");
         }
         // A supervised server must not touch the mount point: its supervisor mounted it, and nobody
-        // answers the kernel there before this process does.
-        if (SupervisedServer.fromEnvironment() == null && !Files.isDirectory(mp)) {
+        // answers the kernel there before this process does. A stale mount cannot be stat'ed: the
+        // mounter checks it.
+        if (SupervisedServer.fromEnvironment() == null && !fuseThere && !Files.isDirectory(mp)) {
             throw new UsageError("mount point " + mp + " is not a directory");
         }
         return new Plan(mp, ufsRoot, clusterMode, config, vfs, so, mo);
@@ -287,6 +292,12 @@ final class MountCommand implements Callable<Integer> {
             rf.deletePid(myPid);
         }, "alluxio-fuse-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/SIGINT: unmount (lazily) and let the main thread below finish writers and exit 0;
+        // the shutdown hook stays for every other way the JVM may end.
+        onTermination(() -> {
+            Thread t = new Thread(session::close, "alluxio-fuse-sigterm");
+            t.start();
+        });
         org.slf4j.LoggerFactory.getLogger(MountCommand.class).info("mounted {} on {} (Alluxio path {}, pid {})",
                 backend.describe(), plan.mountPoint(), plan.vfs().rootPath(), myPid);
         session.awaitTermination();
@@ -302,6 +313,21 @@ final class MountCommand implements Callable<Integer> {
             // the hook is running already
         }
         return AlluxioFuseCommand.EXIT_OK;
+    }
+
+    /**
+     * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's default (run the hooks,
+     * exit 143/130). Where the JDK refuses the handler, the shutdown hook does the cleanup.
+     */
+    @SuppressWarnings("removal")
+    private static void onTermination(Runnable action) {
+        for (String sig : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> action.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                org.slf4j.LoggerFactory.getLogger(MountCommand.class).debug("no SIG{} handler: {}", sig, e.toString());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ supervised
