@@ -371,6 +371,26 @@ final class MountCommand implements Callable<Integer> {
     }
 
     /**
+     * The part of {@code cp} the supervisor loads classes from: fusermount-helper, jnr/jffi and
+     * their asm, slf4j. The whole {@code cp} when it does not name fusermount-helper's jar or classes
+     * (e.g. a manifest-only class path jar).
+     */
+    static String supervisorClassPath(String cp) {
+        List<String> keep = new ArrayList<>();
+        boolean helper = false;
+        for (String e : cp.split(File.pathSeparator)) {
+            String name = Path.of(e).getFileName() == null ? e : Path.of(e).getFileName().toString();
+            boolean isHelper = name.startsWith("fusermount-helper") || e.contains("fusermount-helper" + File.separator);
+            helper |= isHelper;
+            if (isHelper || name.startsWith("jnr-") || name.startsWith("jffi-") || name.startsWith("asm-")
+                    || name.startsWith("slf4j-")) {
+                keep.add(e);
+            }
+        }
+        return helper ? String.join(File.pathSeparator, keep) : cp;
+    }
+
+    /**
      * Starts {@code purefuse-supervisor} (a small JVM) in the background: it mounts, keeps every
      * device fd and runs this command with {@code --foreground --state} as its server, replacing
      * it when it dies.
@@ -391,9 +411,10 @@ final class MountCommand implements Callable<Integer> {
         if (Files.isExecutable(setsid)) {
             cmd.add(setsid.toString());
         }
-        // The supervisor only mounts, holds fds and waits: a tiny interpreted JVM (RSS ~48 MiB).
+        // The supervisor only mounts, holds fds and waits: a tiny interpreted JVM on the few jars it
+        // needs (every jar on a class path costs resident memory even if no class is loaded from it).
         cmd.addAll(List.of(javaCmd, "-Xmx8m", "-Xms2m", "-Xss256k", "-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData",
-                "-cp", cp, SupervisorMain.class.getName(),
+                "-cp", supervisorClassPath(cp), SupervisorMain.class.getName(),
                 "--fds", Integer.toString(plan.session().readerThreads()),
                 "--log", rf.log().toString(),
                 "--control", RunDirectory.controlSocket(plan.mountPoint()).toString(),
