@@ -67,6 +67,40 @@ public final class EtcdWorkerRegistration implements AutoCloseable {
    */
   public static EtcdWorkerRegistration register(EtcdConfig etcd, WorkerInfo worker, Duration leaseTtl)
       throws IOException {
+    return register(etcd, worker, leaseTtl, DEFAULT_STARTUP);
+  }
+
+  /** How long {@link #register(EtcdConfig, WorkerInfo, Duration)} keeps trying a slow or absent etcd. */
+  public static final Duration DEFAULT_STARTUP = Duration.ofSeconds(30);
+
+  /**
+   * Like {@link #register(EtcdConfig, WorkerInfo, Duration)}, trying again (once a second) until
+   * {@code startup} has passed: a worker starting beside a busy or just-restarted etcd must not
+   * give up on the first call that times out (seen on a loaded 2-core host).
+   */
+  public static EtcdWorkerRegistration register(EtcdConfig etcd, WorkerInfo worker, Duration leaseTtl,
+      Duration startup) throws IOException {
+    long deadline = System.nanoTime() + startup.toNanos();
+    while (true) {
+      try {
+        return registerOnce(etcd, worker, leaseTtl);
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted() || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        LOG.warn("{}; trying again", e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static EtcdWorkerRegistration registerOnce(EtcdConfig etcd, WorkerInfo worker, Duration leaseTtl)
+      throws IOException {
     if (leaseTtl.compareTo(MIN_TTL) < 0) {
       throw new IllegalArgumentException("lease TTL must be at least 1 s: " + leaseTtl);
     }
