@@ -185,7 +185,7 @@ class TakeoverMountTest {
                 "the standby to leave with its supervisor");
         assertThat(Files.readString(mnt.resolve("hello"), StandardCharsets.UTF_8)).isEqualTo("hello, world\n");
         new ProcessBuilder("kill", "-9", Long.toString(server)).start().waitFor();
-        waitFor(() -> !mounted(), 20_000, "fusermount3 to unmount the dead mount");
+        waitFor(() -> !mounted(), 60_000, "fusermount3 to unmount the dead mount");
         assertThat(new File(mnt.toString()).list()).isEmpty(); // no "Transport endpoint is not connected"
     }
 
