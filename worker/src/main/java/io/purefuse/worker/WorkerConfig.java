@@ -1,5 +1,7 @@
 package io.purefuse.worker;
 
+import io.purefuse.backend.AlluxioUnits;
+
 import io.purefuse.worker.auth.AuthType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,13 +108,13 @@ public record WorkerConfig(Path ufsRoot, String host, int rpcPort, Path cacheDir
         parseInt(RPC_PORT, p.getOrDefault(RPC_PORT, "29999")),
         cacheDir,
         onDisk,
-        Sizes.parseBytes(first(p.getOrDefault(PAGE_STORE_SIZES, "512MB"))),
-        (int) Math.min(Integer.MAX_VALUE, Sizes.parseBytes(p.getOrDefault(PAGE_STORE_PAGE_SIZE, "1MB"))),
+        AlluxioUnits.parseBytes(PAGE_STORE_SIZES, first(p.getOrDefault(PAGE_STORE_SIZES, "512MB"))),
+        (int) Math.min(Integer.MAX_VALUE, AlluxioUnits.parseBytes(PAGE_STORE_PAGE_SIZE, p.getOrDefault(PAGE_STORE_PAGE_SIZE, "1MB"))),
         etcd,
         p.getOrDefault(CLUSTER_NAME, "DefaultAlluxioCluster").trim(),
         AuthType.parse(p.getOrDefault(AUTH_TYPE, "SIMPLE")),
-        Sizes.parseDuration(p.getOrDefault(LEASE_TTL, "2min")),
-        Sizes.parseBytes(p.getOrDefault(READER_BUFFER, "4MB")));
+        AlluxioUnits.parseDuration(LEASE_TTL, p.getOrDefault(LEASE_TTL, "2min")),
+        AlluxioUnits.parseBytes(READER_BUFFER, p.getOrDefault(READER_BUFFER, "4MB")));
   }
 
   private static String first(String commaList) {

@@ -289,88 +289,14 @@ public final class AlluxioClientConfig {
     throw new IllegalArgumentException(name + " must be true or false: " + v);
   }
 
-  /** Alluxio duration syntax: a number with ms, s, sec, m, min, h, d, or none (ms). */
+  /** Alluxio duration syntax ({@link io.purefuse.backend.AlluxioUnits#parseDuration}). */
   static Duration parseDuration(String name, String v) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    int i = 0;
-    while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-      i++;
-    }
-    if (i == 0) {
-      throw new IllegalArgumentException(name + " is not a duration: " + v);
-    }
-    double n;
-    try {
-      n = Double.parseDouble(s.substring(0, i));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a duration: " + v);
-    }
-    String unit = s.substring(i).trim();
-    double ms;
-    switch (unit) {
-      case "":
-      case "ms":
-        ms = n;
-        break;
-      case "s":
-      case "sec":
-        ms = n * 1000;
-        break;
-      case "m":
-      case "min":
-        ms = n * 60_000;
-        break;
-      case "h":
-      case "hr":
-        ms = n * 3_600_000;
-        break;
-      case "d":
-      case "day":
-        ms = n * 86_400_000;
-        break;
-      default:
-        throw new IllegalArgumentException(name + " has an unknown time unit: " + v);
-    }
-    return Duration.ofNanos((long) (ms * 1_000_000));
+    return io.purefuse.backend.AlluxioUnits.parseDuration(name, v);
   }
 
-  /** Sizes: a number with B, KB/KiB/K, MB/MiB/M, GB/GiB/G (binary multiples, as Alluxio). */
+  /** Alluxio size syntax ({@link io.purefuse.backend.AlluxioUnits#parseBytes}), 1 byte to 1 GiB. */
   static int parseSize(String name, String v) {
-    String s = v.trim().toUpperCase(Locale.ROOT);
-    int i = 0;
-    while (i < s.length() && Character.isDigit(s.charAt(i))) {
-      i++;
-    }
-    if (i == 0) {
-      throw new IllegalArgumentException(name + " is not a size: " + v);
-    }
-    long n = Long.parseLong(s.substring(0, i));
-    String unit = s.substring(i).trim();
-    long mult;
-    switch (unit) {
-      case "":
-      case "B":
-        mult = 1;
-        break;
-      case "K":
-      case "KB":
-      case "KIB":
-        mult = 1L << 10;
-        break;
-      case "M":
-      case "MB":
-      case "MIB":
-        mult = 1L << 20;
-        break;
-      case "G":
-      case "GB":
-      case "GIB":
-        mult = 1L << 30;
-        break;
-      default:
-        throw new IllegalArgumentException(name + " has an unknown size unit: " + v);
-    }
-    long bytes = n * mult;
+    long bytes = io.purefuse.backend.AlluxioUnits.parseBytes(name, v);
     if (bytes <= 0 || bytes > (1L << 30)) {
       throw new IllegalArgumentException(name + " must be between 1 byte and 1 GiB: " + v);
     }

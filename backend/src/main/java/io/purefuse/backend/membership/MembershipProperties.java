@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The Alluxio (and purefuse) property names that describe membership, and strict parsers for
@@ -35,10 +33,6 @@ public final class MembershipProperties {
 
   /** Default of {@link #FAILURE_DETECTION_TIMEOUT}. */
   public static final Duration DEFAULT_FAILURE_DETECTION_TIMEOUT = Duration.ofMinutes(2);
-
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|"
-          + "h|hr|hour|hours|d|day|days)?");
 
   private MembershipProperties() {}
 
@@ -106,32 +100,7 @@ public final class MembershipProperties {
    * {@code min}, {@code h}, {@code d} and their long forms); no unit means milliseconds.
    */
   public static Duration parseDuration(String property, String value) {
-    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(property + ": '" + value
-          + "' is not a duration (e.g. 500ms, 15s, 2min, 1h)");
-    }
-    long n;
-    try {
-      n = Long.parseLong(m.group(1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(property + ": '" + value + "' is too large", e);
-    }
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    try {
-      switch (unit.charAt(0)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'h':
-          return Duration.ofHours(n);
-        case 'd':
-          return Duration.ofDays(n);
-        default:
-          return unit.startsWith("ms") || unit.startsWith("milli") ? Duration.ofMillis(n) : Duration.ofMinutes(n);
-      }
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(property + ": '" + value + "' is too large", e);
-    }
+    return io.purefuse.backend.AlluxioUnits.parseDuration(property, value);
   }
 
   /** A port property: 1..65535, or {@code dflt} when unset. */
