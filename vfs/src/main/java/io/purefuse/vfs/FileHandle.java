@@ -537,6 +537,12 @@ final class FileHandle {
             }
             if (mode == Mode.SEQUENTIAL) {
                 toRandom();
+            } else {
+                // FLUSHED (or already random after FLUSH) stays the inode's writer until its
+                // RELEASE, which the kernel sends after close(2) has returned; a writer opening
+                // in that gap must not get EBUSY (DurabilityModelTest seed 9995777761092).
+                // A later write through this handle reopens the file for random access.
+                clearSequentialWriter();
             }
         }
     }
