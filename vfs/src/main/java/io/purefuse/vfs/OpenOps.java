@@ -141,7 +141,7 @@ final class OpenOps {
     void open(Request req, long nodeid, int flags) {
         try {
             Inode ino = ctx.inode(nodeid);
-            AlluxioPath path = table.path(ino);
+            AlluxioPath path = pathToOpen(ino);
             if ((flags & O_ACCMODE) == O_RDONLY) {
                 // auto_cache keeps the page cache only if the file is unchanged: a cached status
                 // could hide a change made in the UFS and keep stale pages, so ask the store.
@@ -170,6 +170,30 @@ final class OpenOps {
         } catch (Throwable t) {
             fail(req, t);
         }
+    }
+
+    /**
+     * The path to open {@code ino} by. An OPEN can reach an inode that was unlinked or replaced
+     * after the kernel looked it up. While the name belongs to a file, ESTALE makes the kernel
+     * look it up again and retry once (do_filp_open with LOOKUP_REVAL); when the name is free,
+     * the open came after the removal and answers ENOENT, as a local file system would. (Always
+     * ESTALE let a second race through to the application: 5 opens in 15 s of a reader racing
+     * rename-then-unlink, DurabilityModelTest in CI.)
+     */
+    private AlluxioPath pathToOpen(Inode ino) throws BackendException {
+        AlluxioPath p = table.pathOrNull(ino);
+        if (p != null) {
+            return p;
+        }
+        AlluxioPath last = table.lastPath(ino);
+        if (last != null) {
+            try {
+                ctx.freshStatus(last); // rare (a race lost), so ask the store rather than the cache
+            } catch (io.purefuse.backend.NotFoundException free) {
+                throw Errors.fail(Errno.ENOENT, last + " was removed before the open");
+            }
+        }
+        throw Errors.fail(Errno.ESTALE, ino + " was unlinked or replaced");
     }
 
     /** States of an OPEN that waits for another writer (see {@link #openForWrite}). */
@@ -249,7 +273,7 @@ final class OpenOps {
      * @throws io.purefuse.session.FuseErrnoException EBUSY if another writer holds the file
      */
     private FileHandle tryOpenForWrite(Request req, Inode ino, int flags, boolean mayWait) throws BackendException {
-        AlluxioPath path = table.path(ino);
+        AlluxioPath path = pathToOpen(ino);
         boolean trunc = (flags & O_TRUNC) != 0;
         FileHandle other;
         synchronized (ino) {
