@@ -38,14 +38,20 @@ final class WorkerRouting {
     this.channels = channels;
     this.candidates = candidates;
     List<WorkerInfo> live = membership.liveWorkers();
-    this.ring = WorkerRing.of(live);
     channels.retainOnly(live);
+    this.ring = WorkerRing.of(live);
     membership.addListener(this::membershipChanged);
   }
 
+  /**
+   * Channels first, then the ring: a call that reads the new ring must find its workers' channels
+   * live. The other order let a call made while the first membership arrived see three workers
+   * on the ring, all "left the membership" in the channels, and fail (a mount under load 50).
+   * A departed worker still on the old ring meanwhile just fails over.
+   */
   private void membershipChanged(List<WorkerInfo> live) {
-    ring = WorkerRing.of(live);
     channels.retainOnly(live);
+    ring = WorkerRing.of(live);
     LOG.info("worker membership changed: {} live worker(s)", live.size());
   }
 
