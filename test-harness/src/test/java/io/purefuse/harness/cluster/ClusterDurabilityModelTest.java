@@ -65,9 +65,9 @@ class ClusterDurabilityModelTest {
     }
 
     ClusterMount mountCluster() throws Exception {
-        return ClusterMount.mount(cluster.clientProperties(),
+        return ClusterWriteFaultTest.mountWhenLive(() -> ClusterMount.mount(cluster.clientProperties(),
                 new VfsOptions().metadataCacheExpiration(Duration.ofSeconds(2)).writerWait(Duration.ofMillis(500)),
-                new SessionOptions());
+                new SessionOptions()));
     }
 
     @Test
