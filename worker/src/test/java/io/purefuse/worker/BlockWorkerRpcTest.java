@@ -306,7 +306,7 @@ class BlockWorkerRpcTest {
     // Read back through the worker.
     assertThat(Reads.read(client, root + "/w/new", data.length, 0, data.length, 1 << 20).data()).isEqualTo(data);
 
-    // Existing file without overwrite: ALREADY_EXISTS; with overwrite: truncated and rewritten.
+    // Existing file without overwrite: ALREADY_EXISTS; with overwrite: replaced and rewritten.
     assertThat(code(() -> client.blocking().createFile(CreateFilePRequest.newBuilder().setPath(root + "/w/new").build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     CreateFilePResponse again = client.blocking().createFile(CreateFilePRequest.newBuilder().setPath(root + "/w/new")
