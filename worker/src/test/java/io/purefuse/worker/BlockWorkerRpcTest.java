@@ -306,7 +306,7 @@ class BlockWorkerRpcTest {
     // Read back through the worker.
     assertThat(Reads.read(client, root + "/w/new", data.length, 0, data.length, 1 << 20).data()).isEqualTo(data);
 
-    // Existing file without overwrite: ALREADY_EXISTS; with overwrite: truncated and rewritten.
+    // Existing file without overwrite: ALREADY_EXISTS; with overwrite: replaced and rewritten.
     assertThat(code(() -> client.blocking().createFile(CreateFilePRequest.newBuilder().setPath(root + "/w/new").build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     CreateFilePResponse again = client.blocking().createFile(CreateFilePRequest.newBuilder().setPath(root + "/w/new")
@@ -315,6 +315,65 @@ class BlockWorkerRpcTest {
     client.blocking().completeFile(CompleteFilePRequest.newBuilder().setPath(root + "/w/new").setUuid(again.getUuid()).build());
     assertThat(Files.readString(ufs.resolve("w/new"))).isEqualTo("short");
     assertThat(Reads.read(client, root + "/w/new", 5, 0, 5, 1 << 20).data()).isEqualTo("short".getBytes());
+  }
+
+  /**
+   * Two workers share the UFS. Worker A's client gives up on a write (A froze); the path is
+   * written again through worker B; then A runs on and writes the rest of its old stream. B's file
+   * must not change: an overwrite replaces the file (new inode, old mode) instead of truncating
+   * it in place, so A's late chunks land in the unlinked old file.
+   * (ClusterWriteFaultTest.aFrozenOwnerFailsTheWriterWithinTheDeadline, with real processes.)
+   */
+  @Test
+  void anOverwriteIsNotChangedByAStreamStillWritingTheOldFile() throws Exception {
+    AlluxioWorker other = TestWorker.start(ufs, tmp.resolve("cache-b"));
+    try (WorkerClient b = WorkerClient.loggedIn(other.port(), "bob")) {
+      String path = root + "/shared";
+      client.blocking().createFile(CreateFilePRequest.newBuilder().setPath(path)
+          .setOptions(CreateFilePOptions.newBuilder().setMode(pmode(0600))).build());
+      BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
+      StreamObserver<WriteRequest> stale = client.async().writeBlock(new StreamObserver<WriteResponse>() {
+        @Override
+        public void onNext(WriteResponse r) {
+          acks.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          acks.add(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          acks.add(Reads.DONE);
+        }
+      });
+      stale.onNext(WriteRequest.newBuilder().setCommand(WriteRequestCommand.newBuilder().setOffset(0)
+          .setCreateUfsFileOptions(CreateUfsFileOptions.newBuilder().setUfsPath(path))).build());
+      byte[] old = random(100_000, 3);
+      stale.onNext(WriteRequest.newBuilder().setChunk(Chunk.newBuilder().setData(ByteString.copyFrom(old))).build());
+      stale.onNext(WriteRequest.newBuilder().setCommand(WriteRequestCommand.newBuilder().setOffset(old.length)
+          .setFlush(true)).build());
+      assertThat(acks.poll(30, TimeUnit.SECONDS)).isInstanceOf(WriteResponse.class);
+
+      CreateFilePResponse again = b.blocking().createFile(CreateFilePRequest.newBuilder().setPath(path)
+          .setOptions(CreateFilePOptions.newBuilder().setOverwrite(true).setMode(pmode(0644))).build());
+      write(b, path, "new".getBytes(), 3, 3);
+      b.blocking().completeFile(CompleteFilePRequest.newBuilder().setPath(path).setUuid(again.getUuid()).build());
+
+      // Worker A goes on with its old stream.
+      stale.onNext(WriteRequest.newBuilder().setChunk(Chunk.newBuilder().setData(ByteString.copyFrom(old))).build());
+      stale.onNext(WriteRequest.newBuilder().setCommand(WriteRequestCommand.newBuilder().setOffset(2L * old.length)
+          .setFlush(true)).build());
+      assertThat(acks.poll(30, TimeUnit.SECONDS)).isInstanceOf(WriteResponse.class);
+
+      assertThat(Files.readAllBytes(ufs.resolve("shared"))).as("the file written through B").isEqualTo("new".getBytes());
+      // What truncation in place kept, the replacement keeps: the old file's mode.
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ufs.resolve("shared")))).isEqualTo("rw-------");
+      stale.onCompleted();
+    } finally {
+      other.close();
+    }
   }
 
   @Test

@@ -195,7 +195,7 @@ public final class BlockWorkerService extends BlockWorkerGrpc.BlockWorkerImplBas
         b.mode(FileInfos.mode(o.getMode()));
       }
       files.cache.invalidate(p.cacheKey());
-      FileOutStream out = files.ufs.createFile(p.path(), b.build());
+      FileOutStream out = files.create(p.path(), b.build());
       OpenFiles.Handle h = files.openFiles.open(p.path(), out);
       return CreateFilePResponse.newBuilder().setFileInfo(info(p, out.initialStatus())).setUuid(h.uuid).build();
     });

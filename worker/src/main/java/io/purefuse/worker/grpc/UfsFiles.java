@@ -1,9 +1,14 @@
 package io.purefuse.worker.grpc;
 
+import io.purefuse.backend.AlluxioPath;
+import io.purefuse.backend.AlreadyExistsException;
 import io.purefuse.backend.BackendException;
+import io.purefuse.backend.CreateOptions;
 import io.purefuse.backend.FileInStream;
+import io.purefuse.backend.FileOutStream;
 import io.purefuse.backend.FileStatus;
 import io.purefuse.backend.FileSystemBackend;
+import io.purefuse.backend.NotFoundException;
 import io.purefuse.worker.cache.FileVersion;
 import io.purefuse.worker.cache.PageCache;
 import io.purefuse.worker.cache.PageSource;
@@ -81,6 +86,51 @@ public final class UfsFiles {
           // nothing was written through it; a failed close loses nothing
         }
         in = null;
+      }
+    }
+  }
+
+  /**
+   * Creates {@code path} for writing. With {@code overwrite}, an existing file is replaced by a
+   * new one (unlinked, then created again with its mode and ownership) instead of truncated in
+   * place: every worker writes the same under-store, and a stream still writing the old file
+   * (its worker was frozen, its client gave up and wrote the path again through another worker)
+   * then writes into the unlinked old file, never into the new one. Anything but a regular file
+   * (a directory, a symlink) gets the under-store's own answer, as before.
+   */
+  FileOutStream create(AlluxioPath path, CreateOptions options) throws BackendException {
+    if (!options.overwrite()) {
+      return ufs.createFile(path, options);
+    }
+    CreateOptions.Builder fresh = CreateOptions.builder().overwrite(false).mode(options.fileMode())
+        .uid(options.uid()).gid(options.gid());
+    if (options.owner() != null) {
+      fresh.owner(options.owner());
+    }
+    if (options.group() != null) {
+      fresh.group(options.group());
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return ufs.createFile(path, fresh.build());
+      } catch (AlreadyExistsException exists) {
+        FileStatus old;
+        try {
+          old = ufs.getStatus(path);
+        } catch (NotFoundException gone) {
+          continue; // removed meanwhile: create it
+        }
+        if (!old.isRegularFile() || attempt >= 3) {
+          // Not a file, or someone keeps creating it: truncating in place is the best left.
+          return ufs.createFile(path, options);
+        }
+        // What truncation in place would have kept.
+        fresh = CreateOptions.builder().overwrite(false).mode(old.mode()).uid(old.uid()).gid(old.gid());
+        try {
+          ufs.delete(path, false);
+        } catch (NotFoundException gone) {
+          // removed meanwhile
+        }
       }
     }
   }

@@ -110,7 +110,7 @@ final class WriteBlockStream implements StreamObserver<WriteRequest> {
     if (!o.getGroup().isEmpty()) {
       b.group(o.getGroup());
     }
-    out = files.ufs.createFile(file.path(), b.build());
+    out = files.create(file.path(), b.build());
     lock = this;
     own = true;
   }
