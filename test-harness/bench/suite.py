@@ -11,6 +11,7 @@ import concurrent.futures
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -76,7 +77,15 @@ def mount(ufs, mp, props, opts, java_opts):
         raise RuntimeError(f"mount failed: {r.stdout}{r.stderr}")
     with open(os.path.join(runtime_dir(), escaped(mp) + ".pid")) as f:
         pid = int(f.read().strip())
-    return pid, ready
+    sup = re.search(r"\(supervisor (\d+),", r.stdout)
+    return pid, ready, int(sup.group(1)) if sup else None
+
+
+def jvm_start():
+    """Wall time of `java -version`: one bare JVM start, the unit a mount's start is made of."""
+    t0 = time.monotonic()
+    subprocess.run(["java", "-Xshare:auto", "-version"], capture_output=True, check=True)
+    return time.monotonic() - t0
 
 
 def unmount(mp):
@@ -379,17 +388,23 @@ def main():
                      "alluxio.fuse.symlink.enabled": "true"}
             props.update(extra_props)
             readies = []
+            starts = []
             pid = None
             for i in range(a.rounds if not a.no_other else 1):
                 if pid is not None:
                     unmount(mp)
-                pid, ready = mount(ufs, mp, props, opts, a.java_opts)
+                starts.append(jvm_start())
+                pid, ready, sup = mount(ufs, mp, props, opts, a.java_opts)
                 readies.append(ready)
             mps[c] = Target(f"passthrough {c}", mp, pid)
             other[f"mount ready, passthrough {c} (s)"] = statistics.median(readies)
+            # Baseline of the same moment: a mount starts 3 JVMs (launcher, supervisor, server).
+            other[f"one JVM start (java -version), same rounds as passthrough {c} (s)"] = statistics.median(starts)
             if not a.no_other:
                 time.sleep(3)
                 other[f"idle RSS, passthrough {c} (MiB)"] = rss_mib(pid)
+                if sup is not None:
+                    other[f"supervisor RSS, passthrough {c} (MiB)"] = rss_mib(sup)
         bare = Target("bare", ufs)
         targets = [bare] + [mps[c] for c in configs]
         for key, label, _, fn in rows:

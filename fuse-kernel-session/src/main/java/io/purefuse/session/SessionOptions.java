@@ -17,7 +17,8 @@ public final class SessionOptions {
     private MountOptions mount = MountOptions.builder().build();
     private Path traceFile;
     private FrameRecorder recorder;
-    private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    /** Null: netty's pooled default, looked up only when a session starts (the CLI never loads netty). */
+    private ByteBufAllocator allocator;
     private Duration initTimeout = Duration.ofSeconds(30);
     private Duration unmountTimeout = Duration.ofSeconds(10);
     private boolean cloneFds = true;
@@ -104,7 +105,7 @@ public final class SessionOptions {
     }
 
     public ByteBufAllocator allocator() {
-        return allocator;
+        return allocator != null ? allocator : PooledByteBufAllocator.DEFAULT;
     }
 
     /** How long {@code mount} waits for the kernel's INIT. */

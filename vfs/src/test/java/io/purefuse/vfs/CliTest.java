@@ -37,8 +37,13 @@ class CliTest {
     }
 
     Sh.Result cli(String... args) {
+        return cliWithJvmOptions(List.of(), args);
+    }
+
+    Sh.Result cliWithJvmOptions(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-Dsun.jnu.encoding=UTF-8");
         cmd.add("-Dfile.encoding=UTF-8");
         cmd.add("-D" + io.purefuse.vfs.cli.RuntimeFiles.DIR_PROPERTY + "=" + runtime);
@@ -131,6 +136,42 @@ class CliTest {
             return h.isAlive();
         }).orElse(false)).as("mount process exited").isFalse();
         assertThat(cli("list").out()).doesNotContain(mnt.toString());
+    }
+
+    /**
+     * The launcher's own JVM options (before the end marker bin/alluxio-fuse gives) stay with it;
+     * the server gets the mount defaults and the launcher's other options, the supervisor its own.
+     */
+    @Test
+    void mountProcessesGetTheirJvmOptionsNotTheLaunchers() throws Exception {
+        Path mnt = base.resolve("mnt");
+        Sh.Result m = cliWithJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-Dpurefuse.launcher.options.end=true",
+                "-Dpurefuse.test.inherited=yes"), "mount", "--ufs", base.resolve("ufs").toString(), mnt.toString());
+        assertThat(m.exit()).as(m.toString()).isZero();
+        try {
+            assertThat(Files.readString(mnt.resolve("sub/dir/file.txt"))).isEqualTo("through the cli\n");
+            java.util.regex.Matcher pids = java.util.regex.Pattern.compile("supervisor (\\d+), server (\\d+)")
+                    .matcher(m.out());
+            assertThat(pids.find()).as(m.out()).isTrue();
+            List<String> server = cmdline(Long.parseLong(pids.group(2)));
+            assertThat(server).contains("-XX:+UseSerialGC", "-Dpurefuse.test.inherited=yes", "--foreground")
+                    .doesNotContain("-XX:TieredStopAtLevel=1");
+            assertThat(server.indexOf("-Dpurefuse.test.inherited=yes")).as("user options last: they override")
+                    .isGreaterThan(server.indexOf("-XX:+UseSerialGC"));
+            List<String> supervisor = cmdline(Long.parseLong(pids.group(1)));
+            supervisor = supervisor.subList(0, supervisor.indexOf("--")); // then comes the server's command
+            assertThat(supervisor).contains("-Djnr.ffi.asm.enabled=false", "-Xmx8m")
+                    .doesNotContain("-Dpurefuse.test.inherited=yes");
+        } finally {
+            Sh.Result u = cli("unmount", mnt.toString());
+            assertThat(u.exit()).as(u.toString()).isZero();
+        }
+    }
+
+    private static List<String> cmdline(long pid) throws java.io.IOException {
+        String raw = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return List.of(raw.split("\0"));
     }
 
     /**

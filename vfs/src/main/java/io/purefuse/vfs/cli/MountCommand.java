@@ -19,7 +19,6 @@ import io.purefuse.vfs.cli.AlluxioFuseCommand.UsageError;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -411,21 +410,18 @@ final class MountCommand implements Callable<Integer> {
         if (Files.isExecutable(setsid)) {
             cmd.add(setsid.toString());
         }
-        // The supervisor only mounts, holds fds and waits: a tiny interpreted JVM on the few jars it
-        // needs (every jar on a class path costs resident memory even if no class is loaded from it).
-        cmd.addAll(List.of(javaCmd, "-Xmx8m", "-Xms2m", "-Xss256k", "-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData",
-                "-cp", supervisorClassPath(cp), SupervisorMain.class.getName(),
+        // The supervisor only mounts, holds fds and waits: a tiny JVM on the few jars it needs (every
+        // jar on a class path costs resident memory even if no class is loaded from it).
+        cmd.add(javaCmd);
+        cmd.addAll(MountJvm.SUPERVISOR);
+        cmd.addAll(List.of("-cp", supervisorClassPath(cp), SupervisorMain.class.getName(),
                 "--fds", Integer.toString(plan.session().readerThreads()),
                 "--log", rf.log().toString(),
                 "--control", RunDirectory.controlSocket(plan.mountPoint()).toString(),
                 "-o", plan.mountOptions().mountOptions().fusermountOptions(),
                 plan.mountPoint().toString(), "--"));
         cmd.add(javaCmd);
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
+        cmd.addAll(MountJvm.server(MountJvm.inherited()));
         cmd.add("-cp");
         cmd.add(cp);
         cmd.add(AlluxioFuseCommand.class.getName());
@@ -460,6 +456,7 @@ final class MountCommand implements Callable<Integer> {
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
         pb.redirectErrorStream(true);
         pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        MountJvm.environment(pb.environment());
         Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount (supervised) "
                 + plan.mountPoint() + "\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
@@ -481,7 +478,7 @@ final class MountCommand implements Callable<Integer> {
                 out.flush();
                 return AlluxioFuseCommand.EXIT_OK;
             }
-            p.waitFor(100, TimeUnit.MILLISECONDS);
+            p.waitFor(20, TimeUnit.MILLISECONDS);
         }
         err.println("alluxio-fuse mount: " + plan.mountPoint() + " did not come up within " + limit.toSeconds()
                 + "s; stopping the supervisor; log " + rf.log() + ":");
@@ -515,11 +512,7 @@ final class MountCommand implements Callable<Integer> {
         }
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
+        cmd.addAll(MountJvm.server(MountJvm.inherited()));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(AlluxioFuseCommand.class.getName());
@@ -552,6 +545,7 @@ final class MountCommand implements Callable<Integer> {
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
         pb.redirectErrorStream(true);
         pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        MountJvm.environment(pb.environment());
         Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount " + plan.mountPoint()
                 + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Process p = pb.start();
@@ -572,7 +566,7 @@ final class MountCommand implements Callable<Integer> {
                 out.flush();
                 return AlluxioFuseCommand.EXIT_OK;
             }
-            p.waitFor(100, TimeUnit.MILLISECONDS);
+            p.waitFor(20, TimeUnit.MILLISECONDS);
         }
         err.println("alluxio-fuse mount: " + plan.mountPoint() + " did not come up within " + limit.toSeconds()
                 + "s; stopping the mount process; log " + rf.log() + ":");
