@@ -138,8 +138,8 @@ refusal(
 SEQUENTIAL_REASON = (
     "Alluxio's default: a file is written once, from offset 0, by one writer (new or O_TRUNC). A write "
     "anywhere else, and truncate or ftruncate to a size other than 0 or the current size, answer "
-    "EOPNOTSUPP; mount with random access (purefuse.fuse.random.access / "
-    "alluxio.user.fuse.random.access.file.stream.enabled=true) to allow them.")
+    "EOPNOTSUPP; mount with random access (alluxio.user.fuse.random.access.file.stream.enabled=true) "
+    "to allow them.")
 
 refusal(
     "sequential writes only", SEQUENTIAL, SEQUENTIAL_REASON, errno="EOPNOTSUPP", at={
@@ -201,8 +201,8 @@ refusal(
 refusal(
     "no RENAME_EXCHANGE (workers)", CLUSTER,
     "Alluxio's Rename has no exchange: renameat2(RENAME_EXCHANGE) answers EINVAL, as a local file "
-    "system without the flag does. RENAME_NOREPLACE works (the target is checked first, not "
-    "atomically with the rename).",
+    "system without the flag does. RENAME_NOREPLACE works (the VFS checks that the "
+    "target is free first: not atomic against another client).",
     errno="EINVAL", at={
         "rename/rename_exchange_files": "renameat2(a, b, RENAME_EXCHANGE)",
         "rename/rename_exchange_file_and_directory": "renameat2(f, d, RENAME_EXCHANGE)",
@@ -225,7 +225,7 @@ refusal(
     })
 
 TIMES_REASON = (
-    "Alluxio's SetAttribute carries no times (Alluxio's own FUSE ignores utimens too): utimensat "
+    "Alluxio's SetAttribute carries no times: utimensat "
     "succeeds and changes nothing, so touch, cp -p and rsync keep working; mtime stays the time of "
     "the last write, and there is no separate atime (it reads as mtime).")
 

@@ -8,8 +8,9 @@ For every case of every category (the cat_*.py modules, in CATEGORIES order) it 
 <ref>/<category>/<case> and in <mnt>/<category>/<case> and compares the recorded steps. The
 result of a case is one of
   pass       both sides recorded the same steps with the same results;
-  refused    the mount differs exactly as a declaration of declared.py says (a named refusal that
-             follows from Alluxio's design, or a known gap), for this backend;
+  refused    the mount differs exactly as a refusal of declared.py says for this backend (it
+             follows from Alluxio's design);
+  known gap  the mount differs exactly as a known gap of declared.py says (not fixed yet);
   FAIL       anything else: an undeclared difference, a declared difference that no longer occurs
              or occurs otherwise, or a case whose ground truth contradicts its stated POSIX rule.
 Exit status 0 when nothing failed. Must run as root (cases switch to two unprivileged users).

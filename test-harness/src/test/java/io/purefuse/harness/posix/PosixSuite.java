@@ -4,11 +4,8 @@ import io.purefuse.harness.fixture.Shell;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +44,8 @@ final class PosixSuite {
     }
 
     /**
-     * Runs the cases of {@code categories} (module names, all when empty) with {@code mount} as the
-     * mount and a new directory next to {@code scratchParent} as the ground truth.
+     * Runs the cases of {@code categories} (module names, all when empty) in {@code caseRoot} and,
+     * as the ground truth, in a new temporary directory (deleted afterwards).
      *
      * @param mountPoint the mount point itself (the rmdir-of-a-root case uses it)
      * @param caseRoot the directory on the mount that receives the cases (empty, traversable)
@@ -107,25 +104,5 @@ final class PosixSuite {
                 System.err.println("cleanup of " + root + " incomplete: " + r.describe());
             }
         }
-    }
-
-    /** Deletes a small tree with the JDK (for trees with only short paths). */
-    static void deleteShortTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
