@@ -150,6 +150,9 @@ final class OpenOps {
                 if (st.isDirectory()) {
                     throw Errors.fail(Errno.EISDIR, "is a directory");
                 }
+                if ((flags & O_TRUNC) != 0) {
+                    st = truncateForReadOnlyOpen(ino, path, st);
+                }
                 BackingFile b = passthrough.choose(req, ino, path, false, passthrough.asksToRead(st.length()));
                 FileHandle h;
                 try {
@@ -194,6 +197,26 @@ final class OpenOps {
             }
         }
         throw Errors.fail(Errno.ESTALE, ino + " was unlinked or replaced");
+    }
+
+    /**
+     * O_RDONLY|O_TRUNC: unspecified by POSIX, but Linux empties the file (the kernel has checked
+     * write permission already, and with ATOMIC_O_TRUNC leaves the truncation to us).
+     */
+    private FileStatus truncateForReadOnlyOpen(Inode ino, AlluxioPath path, FileStatus st) throws BackendException {
+        ctx.checkWritable();
+        FileHandle writer;
+        synchronized (ino) {
+            writer = ino.sequentialWriter;
+        }
+        if (writer != null) {
+            writer.truncate(0);
+        } else if (st.length() > 0) {
+            ctx.truncateToZero(ino, path);
+        } else {
+            return st;
+        }
+        return ctx.freshStatus(path);
     }
 
     /** States of an OPEN that waits for another writer (see {@link #openForWrite}). */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Through a real mount: trees deeper than PATH_MAX, and st_blocks of sparse files. */
+/** Through a real mount: trees deeper than PATH_MAX, st_blocks of sparse files, O_RDONLY|O_TRUNC. */
 @Timeout(120)
 class PosixGapsMountTest {
     /**
@@ -53,6 +53,28 @@ class PosixGapsMountTest {
                     "left []");
             try (var s = Files.list(f.ufs)) {
                 assertThat(s.count()).isZero();
+            }
+        }
+    }
+
+    /** open(O_RDONLY|O_TRUNC) empties the file, as Linux does on a local file system. */
+    @Test
+    void readOnlyOpenWithTruncEmptiesTheFile() throws Exception {
+        for (boolean randomAccess : new boolean[] {false, true}) {
+            try (MountFixture f = MountFixture.start(o -> o.randomAccess(randomAccess))) {
+                Files.writeString(f.m("f"), "hello");
+                Files.writeString(f.m("empty"), "");
+                String script = String.join("\n",
+                        "import os, sys",
+                        "for name in ('f', 'empty'):",
+                        "    fd = os.open(os.path.join(sys.argv[1], name), os.O_RDONLY | os.O_TRUNC)",
+                        "    print(name, os.fstat(fd).st_size, len(os.read(fd, 100)))",
+                        "    os.close(fd)");
+                Sh.Result r = Sh.run("python3", "-c", script, f.mnt.toString());
+                assertThat(r.exit()).as(r.toString()).isZero();
+                assertThat(r.out().lines().toList()).as("random access %s", randomAccess)
+                        .containsExactly("f 0 0", "empty 0 0");
+                assertThat(Files.size(f.u("f"))).isZero();
             }
         }
     }

@@ -3,7 +3,9 @@ package io.purefuse.backend.alluxio;
 import io.grpc.Status;
 import io.purefuse.backend.BackendException;
 import io.purefuse.backend.ErrorCode;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Maps a worker's gRPC status to the SPI's {@link BackendException}: the status code decides
@@ -19,12 +21,19 @@ import java.util.Locale;
  *   <tr><td>UNAVAILABLE</td><td>EIO ({@link io.purefuse.backend.UnavailableException})</td></tr>
  *   <tr><td>DEADLINE_EXCEEDED</td><td>ETIMEDOUT ({@link io.purefuse.backend.UnavailableException})</td></tr>
  *   <tr><td>RESOURCE_EXHAUSTED</td><td>ENOSPC</td></tr>
- *   <tr><td>FAILED_PRECONDITION</td><td>ENOTEMPTY, ENOTDIR or EISDIR when the worker's message
- *       says so (Alluxio raises those as failed preconditions), else EIO</td></tr>
+ *   <tr><td>FAILED_PRECONDITION</td><td>the code our worker names at the start of the message
+ *       ({@code DIRECTORY_NOT_EMPTY: ...}: ENOTEMPTY, ENOTDIR, EISDIR, ELOOP, EXDEV, EBUSY, EROFS),
+ *       or ENOTEMPTY, ENOTDIR or EISDIR when a stock worker's message says so in words (Alluxio
+ *       raises those as failed preconditions), else EIO</td></tr>
  *   <tr><td>anything else</td><td>EIO</td></tr>
  * </table>
  */
 final class GrpcErrors {
+  /** The codes a worker sends as FAILED_PRECONDITION (they have no gRPC twin). */
+  private static final Set<ErrorCode> PRECONDITIONS = EnumSet.of(ErrorCode.DIRECTORY_NOT_EMPTY,
+      ErrorCode.IS_DIRECTORY, ErrorCode.NOT_DIRECTORY, ErrorCode.SYMLINK_LOOP, ErrorCode.CROSS_DEVICE,
+      ErrorCode.BUSY, ErrorCode.READ_ONLY);
+
   private GrpcErrors() {}
 
   /** The exception for {@code status} concerning namespace path {@code path} (may be null). */
@@ -81,6 +90,21 @@ final class GrpcErrors {
   }
 
   private static ErrorCode precondition(String description) {
+    // Our worker starts the description with the ErrorCode's name ("DIRECTORY_NOT_EMPTY: ...");
+    // a stock worker says it in words ("Directory not empty").
+    if (description != null) {
+      int colon = description.indexOf(':');
+      if (colon > 0) {
+        try {
+          ErrorCode named = ErrorCode.valueOf(description.substring(0, colon));
+          if (PRECONDITIONS.contains(named)) {
+            return named;
+          }
+        } catch (IllegalArgumentException notAName) {
+          // words, not a code name
+        }
+      }
+    }
     String d = description == null ? "" : description.toLowerCase(Locale.ROOT);
     if (d.contains("not empty")) {
       return ErrorCode.DIRECTORY_NOT_EMPTY;

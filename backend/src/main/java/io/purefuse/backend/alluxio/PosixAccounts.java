@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Translates between the user and group names Alluxio stores and the numeric ids the kernel
  * speaks, from this host's {@code /etc/passwd} and {@code /etc/group} (as Alluxio's FUSE does
- * with the local account database). Files are read once per {@link #RELOAD_NS}; unknown names
- * map to {@link #UNKNOWN}, unknown ids to their decimal string.
+ * with the local account database). Files are read once per {@link #RELOAD_NS}; ids without a
+ * name map to their decimal string and back, other unknown names to {@link #UNKNOWN}.
  */
 final class PosixAccounts {
   static final long UNKNOWN = -1;
@@ -39,14 +39,33 @@ final class PosixAccounts {
     if (user == null || user.isEmpty()) {
       return UNKNOWN;
     }
-    return tables().uids.getOrDefault(user, UNKNOWN);
+    Long id = tables().uids.get(user);
+    return id != null ? id : numeric(user);
   }
 
   long gid(String groupName) {
     if (groupName == null || groupName.isEmpty()) {
       return UNKNOWN;
     }
-    return tables().gids.getOrDefault(groupName, UNKNOWN);
+    Long id = tables().gids.get(groupName);
+    return id != null ? id : numeric(groupName);
+  }
+
+  /**
+   * An id without a name travels as its decimal string ({@link #userName}, and a worker's
+   * under-store reports it so too): read it back as that id, as chown(1) does.
+   */
+  static long numeric(String name) {
+    if (name.length() > 10) {
+      return UNKNOWN;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return UNKNOWN;
+      }
+    }
+    long v = Long.parseLong(name);
+    return v <= 0xFFFF_FFFEL ? v : UNKNOWN;
   }
 
   String userName(long uid) {

@@ -1322,16 +1322,34 @@ public final class LocalUnderFileSystem implements FileSystemBackend {
     }
   }
 
-  /** The numeric ids to set (-1 = keep) from ids (preferred) or names. */
+  /** A name that is a decimal id (1-10 digits, below 2^32 - 1), or -1. */
+  static long decimalId(String name) {
+    if (name.isEmpty() || name.length() > 10 || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    long v = Long.parseLong(name);
+    return v <= 0xFFFF_FFFEL ? v : -1;
+  }
+
+  /**
+   * The numeric ids to set (-1 = keep) from ids (preferred) or names; a name no account has
+   * may be the decimal id itself (how {@link #status} names an id without an account).
+   */
   private int[] ids(AlluxioPath path, long uid, long gid, String owner, String group) throws BackendException {
     if (uid < 0 && owner != null) {
       uid = nat.uidOf(owner);
+      if (uid < 0) {
+        uid = decimalId(owner); // an id without a name, as status() reports it
+      }
       if (uid < 0) {
         throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "unknown user " + owner, null);
       }
     }
     if (gid < 0 && group != null) {
       gid = nat.gidOf(group);
+      if (gid < 0) {
+        gid = decimalId(group);
+      }
       if (gid < 0) {
         throw new InvalidArgumentException(ErrorCode.INVALID_ARGUMENT, path.toString(), "unknown group " + group, null);
       }

@@ -164,6 +164,19 @@ class WorkerMetadataTest {
     assertThat(GrpcErrors.map(Status.NOT_FOUND, "/x")).isInstanceOf(NotFoundException.class);
     assertThat(GrpcErrors.map(Status.UNIMPLEMENTED, "/x")).isInstanceOf(UnsupportedException.class);
     assertThat(GrpcErrors.map(Status.DEADLINE_EXCEEDED, "/x")).isInstanceOf(UnavailableException.class);
+    // Our worker names the code first (its GrpcErrors); a stock worker says it in words.
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription(
+        "DIRECTORY_NOT_EMPTY: unlinkat failed: /d"))).isEqualTo(ErrorCode.DIRECTORY_NOT_EMPTY);
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription("NOT_DIRECTORY: x: /f")))
+        .isEqualTo(ErrorCode.NOT_DIRECTORY);
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription("SYMLINK_LOOP: x")))
+        .isEqualTo(ErrorCode.SYMLINK_LOOP);
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription("Directory not empty")))
+        .isEqualTo(ErrorCode.DIRECTORY_NOT_EMPTY);
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription("NOT_FOUND: odd")))
+        .isEqualTo(ErrorCode.IO_ERROR);
+    assertThat(GrpcErrors.code(Status.FAILED_PRECONDITION.withDescription("Note: something else")))
+        .isEqualTo(ErrorCode.IO_ERROR);
   }
 
   @Test

@@ -558,6 +558,17 @@ class LocalUnderFileSystemTest {
     assertThat(st.uid()).isZero();
     assertThat(st.gid()).isZero();
     assertThat(st.owner()).isEqualTo("root");
+    // ...and that number is accepted back as a name (a worker's client sends it so)
+    st = fs.setAttributes(p("/f"), SetAttributeOptions.builder().owner("12345").group("23456").build());
+    assertThat(st.uid()).isEqualTo(12345);
+    assertThat(st.gid()).isEqualTo(23456);
+    try (FileOutStream out = fs.createFile(p("/byname"), CreateOptions.builder().owner("4321").group("4322").build())) {
+      assertThat(out.initialStatus().uid()).isEqualTo(4321);
+      assertThat(out.initialStatus().gid()).isEqualTo(4322);
+    }
+    assertThatThrownBy(() -> fs.setAttributes(p("/f"), SetAttributeOptions.builder().owner("99999999999").build()))
+        .isInstanceOf(InvalidArgumentException.class);
+    fs.setAttributes(p("/f"), SetAttributeOptions.builder().uid(0).gid(0).build());
 
     // chown on a symlink changes the link, not its target
     Files.createSymbolicLink(rootDir.resolve("l"), Path.of("f"));
