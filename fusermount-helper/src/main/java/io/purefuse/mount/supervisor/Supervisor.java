@@ -38,7 +38,13 @@ import org.slf4j.LoggerFactory;
  *   ready, the server is told {@code DETACH}, answers what it holds, says {@code DETACHED} and is
  *   killed; then the standby gets {@code GO}.</li>
  *   <li>Unmounted from outside (fusermount3 -u): the server exits, the connection is dead: the
- *   supervisor ends the standby and exits 0. {@link #stop} unmounts and does the same.</li>
+ *   supervisor ends the standby and exits 0.</li>
+ *   <li>Stop ({@link #stop}: SIGTERM/SIGINT to the supervisor, or {@code stop} on the control
+ *   socket; or the server says {@code STOP} after its own SIGTERM/SIGINT): no takeover from then
+ *   on, the standby is ended, the server unmounts lazily, answers what is in flight, serves the
+ *   files still open until closed or its unmount timeout, completes its writers and exits 0; then
+ *   the supervisor exits 0. A server that has not exited after {@link Config#stopTimeout} is
+ *   killed and the supervisor exits 1.</li>
  *   <li>The supervisor killed: the server keeps serving (it holds the fds); when it dies too, no
  *   fd of the connection is left, fusermount3 sees its socket closed and the mount dead, and
  *   unmounts: no stale "Transport endpoint is not connected".</li>
@@ -48,10 +54,26 @@ public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final int SIGKILL = 9;
 
-    /** What to supervise. */
+    /** Default of {@link Config#stopTimeout}. */
+    public static final long DEFAULT_STOP_TIMEOUT_MILLIS = 300_000;
+
+    /**
+     * What to supervise.
+     *
+     * @param stopTimeout how long a stop waits for the server to exit before killing it (it should
+     *     exceed the server's own unmount timeout)
+     */
     public record Config(Path mountPoint, MountOptions mountOptions, int deviceFds, List<String> serverCommand,
-                         Path serverLog) {
+                         Path serverLog, long stopTimeoutMillis) {
+        public Config(Path mountPoint, MountOptions mountOptions, int deviceFds, List<String> serverCommand,
+                      Path serverLog) {
+            this(mountPoint, mountOptions, deviceFds, serverCommand, serverLog, DEFAULT_STOP_TIMEOUT_MILLIS);
+        }
+
         public Config {
+            if (stopTimeoutMillis <= 0) {
+                throw new IllegalArgumentException("stop timeout must be positive: " + stopTimeoutMillis);
+            }
             if (deviceFds < 1 || deviceFds > 64) {
                 throw new IllegalArgumentException("device fds must be 1..64: " + deviceFds);
             }
@@ -74,6 +96,8 @@ public final class Supervisor {
     private int upgrades;
     private long lastStallMillis = -1;
     private volatile boolean stopping;
+    /** A stop was asked for (signal, control socket or the server's STOP): the mount is ending. */
+    private boolean stopRequested;
     /** Servers in a row that died before serving: a successor that cannot start is not retried for ever. */
     private int failedStarts;
     static final int MAX_FAILED_STARTS = 5;
@@ -176,6 +200,7 @@ public final class Supervisor {
         env.put(SupervisorProtocol.ENV_SUPERVISOR_FD, Integer.toString(SupervisorProtocol.SUPERVISOR_FD));
         env.put(SupervisorProtocol.ENV_DEVICE_FDS, list.toString());
         env.put(SupervisorProtocol.ENV_MOUNT_POINT, mount.mountPoint().toString());
+        env.put(SupervisorProtocol.ENV_CONNECTION, Integer.toString(mount.connectionId()));
         if (init != null) {
             env.put(SupervisorProtocol.ENV_INIT, init);
         }
@@ -207,6 +232,8 @@ public final class Supervisor {
                     p.ready = true;
                 } else if (line.equals(SupervisorProtocol.SERVING)) {
                     p.serving = true;
+                } else if (line.equals(SupervisorProtocol.STOP)) {
+                    serverStops(p);
                 }
                 p.lines.add(line);
             }
@@ -381,33 +408,83 @@ public final class Supervisor {
         return summary;
     }
 
-    /** Unmounts; the server then ends and the supervisor finishes. */
+    /**
+     * Ends the mount cleanly (SIGTERM/SIGINT to the supervisor, {@code stop} on the control
+     * socket): no takeover from now on, the standby is ended and the serving server is told
+     * {@code STOP} (it unmounts, finishes in-flight requests and open files, exits 0); without a
+     * server to tell, the supervisor unmounts itself. Returns at once; {@link #awaitFinished}
+     * waits for the end. Idempotent.
+     */
     public void stop() {
-        synchronized (this) {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
-        }
-        try {
-            mount.unmount();
-        } catch (MountException e) {
-            LOG.warn("unmount of {} failed: {}", mount.mountPoint(), e.getMessage());
-        }
         ServerProcess a;
         synchronized (this) {
+            if (!beginStop("stop requested")) {
+                return;
+            }
             a = active;
         }
-        if (a != null) {
+        boolean told = false;
+        if (a != null && !a.child.isReaped()) {
             try {
-                if (!a.child.waitFor(10_000)) {
-                    a.child.signal(SIGKILL);
+                a.send(SupervisorProtocol.STOP);
+                told = true;
+            } catch (IOException e) {
+                LOG.warn("cannot tell {} to stop: {}", a, e.getMessage());
+            }
+        }
+        if (told) {
+            watchStop(a);
+        } else {
+            Thread t = new Thread(this::unmountAndFinish, "supervisor-stop");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** The server said STOP (its own SIGTERM/SIGINT): it unmounts and exits; no takeover. */
+    private void serverStops(ServerProcess p) {
+        synchronized (this) {
+            if (p != active || !beginStop("server " + p.pid() + " stops the mount")) {
+                return;
+            }
+        }
+        watchStop(p);
+    }
+
+    /** Marks the mount as ending and ends the standby; false if a stop had begun already. */
+    private boolean beginStop(String why) {
+        if (stopRequested) {
+            return false;
+        }
+        stopRequested = true;
+        stopping = true;
+        LOG.info("{}: stopping {} (no takeover from now on)", why, mount == null ? "-" : mount.mountPoint());
+        if (standby != null && !standby.child.isReaped()) {
+            standby.retiring = true;
+            standby.child.signal(SIGKILL);
+        }
+        return true;
+    }
+
+    /** Kills {@code server} if it has not ended within the stop timeout (its exit finishes us). */
+    private void watchStop(ServerProcess server) {
+        Thread t = new Thread(() -> {
+            try {
+                // (ChildProcess#waitFor(millis) would block behind the waiter thread's waitpid.)
+                if (!awaitFinished(config.stopTimeoutMillis())) {
+                    LOG.error("{} did not end within {} ms of the stop; killing it", server,
+                            config.stopTimeoutMillis());
+                    synchronized (this) {
+                        exitCode = 1;
+                    }
+                    server.child.signal(SIGKILL);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        finish();
+        }, "supervisor-stop-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void unmountAndFinish() {
@@ -472,6 +549,7 @@ public final class Supervisor {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mount", mount == null ? "-" : mount.mountPoint().toString());
         m.put("supervisor", Long.toString(ProcessHandle.current().pid()));
+        m.put("state", stopRequested ? "stopping" : "serving");
         m.put("server", active == null ? "-" : Long.toString(active.pid()));
         m.put("standby", standby == null ? "-" : Long.toString(standby.pid()));
         m.put("standby_ready", standby != null && standby.ready ? "yes" : "no");
