@@ -356,10 +356,12 @@ public final class Supervisor {
     public String upgrade(List<String> newCommand) throws IOException, InterruptedException {
         ServerProcess next;
         ServerProcess old;
+        List<String> previous;
         synchronized (this) {
             if (stopping || active == null) {
                 throw new IOException("no server is running");
             }
+            previous = serverCommand;
             if (newCommand != null && !newCommand.isEmpty()) {
                 serverCommand = List.copyOf(newCommand);
             }
@@ -373,7 +375,26 @@ public final class Supervisor {
             next = standby;
         }
         if (!next.ready && next.await(SupervisorProtocol.READY, 120_000) == null && !next.ready) {
-            throw new IOException("the new server " + next + " did not get ready");
+            long serving;
+            synchronized (this) {
+                // Keep the command that works: a later crash must not be taken over by one that fails.
+                serverCommand = previous;
+                next.retiring = true;
+                next.child.signal(SIGKILL);
+                // (its end may have started another standby with the new command meanwhile)
+                if (standby != null && !standby.command.equals(previous)) {
+                    standby.retiring = true;
+                    standby.child.signal(SIGKILL);
+                    standby = null;
+                }
+                if (standby == next) {
+                    standby = null;
+                }
+                serving = active == null ? -1 : active.pid();
+            }
+            scheduleStandby(0);
+            throw new IOException("the new server " + next + " did not get ready (see " + config.serverLog()
+                    + "); server " + serving + " serves on with its command");
         }
         long t0 = System.nanoTime();
         synchronized (this) {
@@ -560,6 +581,7 @@ public final class Supervisor {
         m.put("device_fds", Integer.toString(deviceFds.size()));
         m.put("started", java.time.Instant.ofEpochMilli(startedMillis).toString());
         m.put("command", String.join(" ", serverCommand));
+        m.put("argv", String.join("\t", serverCommand)); // exact: what upgrade changes and sends back
         return m;
     }
 
