@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Crash: the server died and the mount is alive: the standby gets {@code GO}; a new
- *   standby is started.</li>
+ *   standby is started. After {@value #MAX_FAILED_STARTS} servers in a row ended on their own
+ *   (an exit status or a crash, not SIGKILL) before serving, the supervisor unmounts and exits 1.</li>
  *   <li>Planned upgrade ({@link #upgrade}): the standby (optionally with a new command) is made
  *   ready, the server is told {@code DETACH}, answers what it holds, says {@code DETACHED} and is
  *   killed; then the standby gets {@code GO}.</li>
@@ -282,7 +283,15 @@ public final class Supervisor {
                 finishLater();
                 return;
             }
-            failedStarts = p.serving ? 0 : failedStarts + 1;
+            // A server that was SIGKILLed (by a user, a test, the OOM killer) did not fail to start on
+            // its own: only servers that exit or crash before serving count towards giving up.
+            // (A 20-kill run on a loaded machine can kill successors before they serve.)
+            boolean killed = (p.child.status() & 0x7f) == SIGKILL;
+            failedStarts = p.serving ? 0 : killed ? failedStarts : failedStarts + 1;
+            if (!p.serving) {
+                LOG.warn("server {} ended before it served ({}); {} in a row failed on their own", p.pid(),
+                        ChildProcess.describe(p.child.status()), failedStarts);
+            }
             if (failedStarts >= MAX_FAILED_STARTS) {
                 LOG.error("{} servers in a row died before serving (last: {}); giving up and unmounting {}",
                         failedStarts, ChildProcess.describe(p.child.status()), mount.mountPoint());
@@ -442,7 +451,9 @@ public final class Supervisor {
             if (!beginStop("stop requested")) {
                 return;
             }
-            a = active;
+            // Before the first INIT was answered there is nothing to finish: unmount right away
+            // (a successor in the middle of a takeover reads STOP once it serves).
+            a = initHex == null ? null : active;
         }
         boolean told = false;
         if (a != null && !a.child.isReaped()) {
@@ -509,6 +520,18 @@ public final class Supervisor {
     }
 
     private void unmountAndFinish() {
+        // Servers first: while one holds fusermount3's socket, ending the helper waits 5 s for nothing.
+        ServerProcess[] servers;
+        synchronized (this) {
+            servers = new ServerProcess[] {active, standby};
+        }
+        for (ServerProcess p : servers) {
+            if (p != null && !p.child.isReaped()) {
+                p.retiring = true;
+                p.child.signal(SIGKILL);
+                p.child.waitFor();
+            }
+        }
         try {
             mount.unmount();
         } catch (MountException e) {
