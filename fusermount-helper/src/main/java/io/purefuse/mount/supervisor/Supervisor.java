@@ -367,6 +367,9 @@ public final class Supervisor {
         ServerProcess old;
         List<String> previous;
         synchronized (this) {
+            if (stopRequested) {
+                throw new IOException("the mount is stopping");
+            }
             if (stopping || active == null) {
                 throw new IOException("no server is running");
             }
