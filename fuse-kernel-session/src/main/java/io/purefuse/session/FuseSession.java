@@ -672,7 +672,13 @@ public final class FuseSession implements AutoCloseable {
         }
     }
 
-    private static void abortConnection(long connection) {
+    /**
+     * Aborts FUSE connection {@code connection} through {@code /sys/fs/fuse/connections/N/abort}
+     * (mounting the fuse control filesystem for it when needed and allowed): every request
+     * pending on it fails and its readers see the device end. For a session whose mount another
+     * process holds (a supervised server ending after its unmount timeout).
+     */
+    public static void abortConnection(long connection) {
         Path connections = Path.of("/sys/fs/fuse/connections");
         Path abort = connections.resolve(Long.toString(connection)).resolve("abort");
         boolean mountedHere = false;

@@ -9,8 +9,15 @@ import io.purefuse.wire.init.NegotiatedInit;
 import io.purefuse.wire.init.NegotiatedInitCodec;
 import java.io.EOFException;
 import java.io.IOException;
+import io.purefuse.mount.MountException;
+import io.purefuse.mount.MountTable;
+import io.purefuse.mount.Mounter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * <p>Exit: a server that stepped down halts at once ({@link Runtime#halt}: no shutdown hook may
  * unmount what the successor serves). A standby whose supervisor disappears halts too; a serving
  * server whose supervisor disappears serves on (without takeover from then on).
+ *
+ * <p>Stop: from {@link #awaitGo} on, SIGTERM and SIGINT (and {@code STOP} from the supervisor) mean
+ * "end this mount cleanly" ({@link #stop}): the server tells the supervisor (so nobody takes
+ * over), unmounts lazily, answers what is in flight and serves the files still open until they
+ * are closed or the session's unmount timeout passes (then the connection is aborted); the
+ * session then ends, which completes the filesystem's writers ({@code destroy}), and the caller's
+ * {@code awaitTermination()} returns so that it can exit 0. A standby (no GO yet) just exits 0.
+ * SIGKILL of a serving server still means takeover.
  */
 public final class SupervisedServer {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedServer.class);
@@ -46,14 +61,24 @@ public final class SupervisedServer {
     private final LineChannel channel;
     private final int[] deviceFds;
     private final NegotiatedInit savedInit;
+    private final Path mountPoint;
+    private final int connection;
     private volatile FuseSession session;
+    private volatile SessionOptions sessionOptions;
     private volatile boolean serving;
+    private volatile boolean goReceived;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Whether the stop came from the supervisor (then it needs no STOP back). */
+    private volatile boolean stopFromSupervisor;
     private volatile Runnable beforeDetach = () -> { };
 
-    private SupervisedServer(LineChannel channel, int[] deviceFds, NegotiatedInit savedInit) {
+    private SupervisedServer(LineChannel channel, int[] deviceFds, NegotiatedInit savedInit, Path mountPoint,
+                             int connection) {
         this.channel = channel;
         this.deviceFds = deviceFds;
         this.savedInit = savedInit;
+        this.mountPoint = mountPoint;
+        this.connection = connection;
     }
 
     /** The supervised-server context of this process, or null when it was not started by a supervisor. */
@@ -66,7 +91,16 @@ public final class SupervisedServer {
         int[] device = Arrays.stream(fds.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
         String init = System.getenv(SupervisorProtocol.ENV_INIT);
         NegotiatedInit saved = init == null || init.isBlank() ? null : NegotiatedInitCodec.fromHex(init);
-        return new SupervisedServer(new LineChannel(Integer.parseInt(fd.strip())), device, saved);
+        String mp = System.getenv(SupervisorProtocol.ENV_MOUNT_POINT);
+        String conn = System.getenv(SupervisorProtocol.ENV_CONNECTION);
+        int connection = -1;
+        try {
+            connection = conn == null ? -1 : Integer.parseInt(conn.strip());
+        } catch (NumberFormatException e) {
+            LOG.warn("ignoring {}={}", SupervisorProtocol.ENV_CONNECTION, conn);
+        }
+        return new SupervisedServer(new LineChannel(Integer.parseInt(fd.strip())), device, saved,
+                mp == null || mp.isBlank() ? null : Path.of(mp), connection);
     }
 
     /** The INIT parameters of the mount when this process was started as a standby, else null. */
@@ -107,8 +141,12 @@ public final class SupervisedServer {
         io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1 << 20, 1 << 20).release();
     }
 
-    /** Blocks until the supervisor says GO; halts the process if the supervisor goes away first. */
+    /**
+     * Blocks until the supervisor says GO; halts the process if the supervisor goes away first.
+     * From here on SIGTERM and SIGINT {@link #stop} the mount (see the class comment).
+     */
     public Go awaitGo() throws IOException {
+        stopOnSignals();
         while (true) {
             String line;
             try {
@@ -121,6 +159,9 @@ public final class SupervisedServer {
             String[] w = line.split(" ");
             if (w[0].equals(SupervisorProtocol.GO) && w.length >= 3) {
                 NegotiatedInit init = w[2].equals("-") ? null : NegotiatedInitCodec.fromHex(w[2]);
+                synchronized (this) {
+                    goReceived = true;
+                }
                 return new Go(Integer.parseInt(w[1]), init);
             }
             LOG.warn("unexpected message before GO ignored: {}", line);
@@ -140,16 +181,125 @@ public final class SupervisedServer {
         FuseSession s = go.isTakeover()
                 ? FuseSession.takeOver(deviceFds, go.init(), fs, options)
                 : FuseSession.serveDevice(deviceFds, fs, options);
-        session = s;
         if (!go.isTakeover()) {
             channel.send(SupervisorProtocol.INIT + " " + NegotiatedInitCodec.toHex(s.negotiated()));
         }
         channel.send(SupervisorProtocol.SERVING);
-        serving = true;
+        boolean stopNow;
+        synchronized (this) {
+            sessionOptions = options;
+            session = s;
+            serving = true;
+            stopNow = stopRequested.get(); // a signal between GO and now
+        }
         Thread t = new Thread(this::listen, "supervised-server");
         t.setDaemon(true);
         t.start();
+        if (stopNow) {
+            startStopping(s);
+        }
         return s;
+    }
+
+    /**
+     * Ends the mount cleanly (SIGTERM/SIGINT, or STOP from the supervisor): see the class comment.
+     * Returns at once; the session's {@code awaitTermination()} returns when it is done.
+     * Idempotent. Before GO the process exits 0 (a standby has nothing to finish); between GO and
+     * {@link #serve} the stop begins as soon as the session serves.
+     */
+    public void stop() {
+        stop(false);
+    }
+
+    private void stop(boolean fromSupervisor) {
+        FuseSession s;
+        synchronized (this) {
+            if (!stopRequested.compareAndSet(false, true)) {
+                return;
+            }
+            stopFromSupervisor = fromSupervisor;
+            if (!goReceived) {
+                LOG.info("stopped before serving: exiting");
+                Runtime.getRuntime().halt(0);
+            }
+            s = session;
+        }
+        if (s != null) {
+            startStopping(s);
+        } else {
+            LOG.info("stop requested while starting to serve: stopping once serving");
+        }
+    }
+
+    private void startStopping(FuseSession s) {
+        Thread t = new Thread(() -> runStop(s), "supervised-stop");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void runStop(FuseSession s) {
+        long t0 = System.nanoTime();
+        if (!stopFromSupervisor) {
+            try {
+                channel.send(SupervisorProtocol.STOP); // before unmounting: a crash from here on is no takeover
+            } catch (IOException e) {
+                LOG.warn("cannot tell the supervisor about the stop ({}); unmounting anyway", e.getMessage());
+            }
+        }
+        unmountLazily();
+        Duration timeout = sessionOptions.unmountTimeout();
+        try {
+            if (!s.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("files still open {} after the stop: aborting FUSE connection {}", timeout, connection);
+                if (connection >= 0) {
+                    FuseSession.abortConnection(connection);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        s.close();
+        LOG.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Lazily unmounts our mount point if the mount on top of it is still our connection. */
+    private void unmountLazily() {
+        if (mountPoint == null) {
+            return;
+        }
+        Optional<MountTable.Entry> top = MountTable.find(mountPoint);
+        if (top.isEmpty() || !top.get().isFuse()) {
+            return; // unmounted already (by the supervisor, or from outside)
+        }
+        try {
+            if (connection >= 0 && top.get().connectionId() != connection) {
+                LOG.warn("{} is another FUSE mount now (connection {}, ours {}): not unmounting it", mountPoint,
+                        top.get().connectionId(), connection);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot tell the connection of {}: {}", mountPoint, e.toString());
+        }
+        try {
+            new Mounter().unmount(mountPoint, true);
+            LOG.info("unmounted {} (lazily: open files are served until closed)", mountPoint);
+        } catch (MountException e) {
+            LOG.warn("unmount of {} failed: {}", mountPoint, e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("removal")
+    private void stopOnSignals() {
+        for (String sig : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), x -> {
+                    LOG.info("SIG{}: stopping the mount", sig);
+                    stop(false);
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.debug("no SIG{} handler: {}", sig, e.toString());
+            }
+        }
     }
 
     private void listen() {
@@ -159,6 +309,10 @@ public final class SupervisedServer {
                 if (line.equals(SupervisorProtocol.DETACH)) {
                     detach();
                     return;
+                }
+                if (line.equals(SupervisorProtocol.STOP)) {
+                    stop(true);
+                    continue;
                 }
                 LOG.warn("unexpected message from the supervisor ignored: {}", line);
             }

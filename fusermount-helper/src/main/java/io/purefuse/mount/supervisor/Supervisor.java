@@ -33,12 +33,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Crash: the server died and the mount is alive: the standby gets {@code GO}; a new
- *   standby is started.</li>
+ *   standby is started. After {@value #MAX_FAILED_STARTS} servers in a row ended on their own
+ *   (an exit status or a crash, not SIGKILL) before serving, the supervisor unmounts and exits 1.</li>
  *   <li>Planned upgrade ({@link #upgrade}): the standby (optionally with a new command) is made
  *   ready, the server is told {@code DETACH}, answers what it holds, says {@code DETACHED} and is
  *   killed; then the standby gets {@code GO}.</li>
  *   <li>Unmounted from outside (fusermount3 -u): the server exits, the connection is dead: the
- *   supervisor ends the standby and exits 0. {@link #stop} unmounts and does the same.</li>
+ *   supervisor ends the standby and exits 0.</li>
+ *   <li>Stop ({@link #stop}: SIGTERM/SIGINT to the supervisor, or {@code stop} on the control
+ *   socket; or the server says {@code STOP} after its own SIGTERM/SIGINT): no takeover from then
+ *   on, the standby is ended, the server unmounts lazily, answers what is in flight, serves the
+ *   files still open until closed or its unmount timeout, completes its writers and exits 0; then
+ *   the supervisor exits 0. A server that has not exited after {@link Config#stopTimeout} is
+ *   killed and the supervisor exits 1.</li>
  *   <li>The supervisor killed: the server keeps serving (it holds the fds); when it dies too, no
  *   fd of the connection is left, fusermount3 sees its socket closed and the mount dead, and
  *   unmounts: no stale "Transport endpoint is not connected".</li>
@@ -48,10 +55,26 @@ public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final int SIGKILL = 9;
 
-    /** What to supervise. */
+    /** Default of {@link Config#stopTimeout}. */
+    public static final long DEFAULT_STOP_TIMEOUT_MILLIS = 300_000;
+
+    /**
+     * What to supervise.
+     *
+     * @param stopTimeout how long a stop waits for the server to exit before killing it (it should
+     *     exceed the server's own unmount timeout)
+     */
     public record Config(Path mountPoint, MountOptions mountOptions, int deviceFds, List<String> serverCommand,
-                         Path serverLog) {
+                         Path serverLog, long stopTimeoutMillis) {
+        public Config(Path mountPoint, MountOptions mountOptions, int deviceFds, List<String> serverCommand,
+                      Path serverLog) {
+            this(mountPoint, mountOptions, deviceFds, serverCommand, serverLog, DEFAULT_STOP_TIMEOUT_MILLIS);
+        }
+
         public Config {
+            if (stopTimeoutMillis <= 0) {
+                throw new IllegalArgumentException("stop timeout must be positive: " + stopTimeoutMillis);
+            }
             if (deviceFds < 1 || deviceFds > 64) {
                 throw new IllegalArgumentException("device fds must be 1..64: " + deviceFds);
             }
@@ -74,6 +97,8 @@ public final class Supervisor {
     private int upgrades;
     private long lastStallMillis = -1;
     private volatile boolean stopping;
+    /** A stop was asked for (signal, control socket or the server's STOP): the mount is ending. */
+    private boolean stopRequested;
     /** Servers in a row that died before serving: a successor that cannot start is not retried for ever. */
     private int failedStarts;
     static final int MAX_FAILED_STARTS = 5;
@@ -176,6 +201,7 @@ public final class Supervisor {
         env.put(SupervisorProtocol.ENV_SUPERVISOR_FD, Integer.toString(SupervisorProtocol.SUPERVISOR_FD));
         env.put(SupervisorProtocol.ENV_DEVICE_FDS, list.toString());
         env.put(SupervisorProtocol.ENV_MOUNT_POINT, mount.mountPoint().toString());
+        env.put(SupervisorProtocol.ENV_CONNECTION, Integer.toString(mount.connectionId()));
         if (init != null) {
             env.put(SupervisorProtocol.ENV_INIT, init);
         }
@@ -207,6 +233,8 @@ public final class Supervisor {
                     p.ready = true;
                 } else if (line.equals(SupervisorProtocol.SERVING)) {
                     p.serving = true;
+                } else if (line.equals(SupervisorProtocol.STOP)) {
+                    serverStops(p);
                 }
                 p.lines.add(line);
             }
@@ -255,7 +283,15 @@ public final class Supervisor {
                 finishLater();
                 return;
             }
-            failedStarts = p.serving ? 0 : failedStarts + 1;
+            // A server that was SIGKILLed (by a user, a test, the OOM killer) did not fail to start on
+            // its own: only servers that exit or crash before serving count towards giving up.
+            // (A 20-kill run on a loaded machine can kill successors before they serve.)
+            boolean killed = (p.child.status() & 0x7f) == SIGKILL;
+            failedStarts = p.serving ? 0 : killed ? failedStarts : failedStarts + 1;
+            if (!p.serving) {
+                LOG.warn("server {} ended before it served ({}); {} in a row failed on their own", p.pid(),
+                        ChildProcess.describe(p.child.status()), failedStarts);
+            }
             if (failedStarts >= MAX_FAILED_STARTS) {
                 LOG.error("{} servers in a row died before serving (last: {}); giving up and unmounting {}",
                         failedStarts, ChildProcess.describe(p.child.status()), mount.mountPoint());
@@ -329,10 +365,15 @@ public final class Supervisor {
     public String upgrade(List<String> newCommand) throws IOException, InterruptedException {
         ServerProcess next;
         ServerProcess old;
+        List<String> previous;
         synchronized (this) {
+            if (stopRequested) {
+                throw new IOException("the mount is stopping");
+            }
             if (stopping || active == null) {
                 throw new IOException("no server is running");
             }
+            previous = serverCommand;
             if (newCommand != null && !newCommand.isEmpty()) {
                 serverCommand = List.copyOf(newCommand);
             }
@@ -346,7 +387,26 @@ public final class Supervisor {
             next = standby;
         }
         if (!next.ready && next.await(SupervisorProtocol.READY, 120_000) == null && !next.ready) {
-            throw new IOException("the new server " + next + " did not get ready");
+            long serving;
+            synchronized (this) {
+                // Keep the command that works: a later crash must not be taken over by one that fails.
+                serverCommand = previous;
+                next.retiring = true;
+                next.child.signal(SIGKILL);
+                // (its end may have started another standby with the new command meanwhile)
+                if (standby != null && !standby.command.equals(previous)) {
+                    standby.retiring = true;
+                    standby.child.signal(SIGKILL);
+                    standby = null;
+                }
+                if (standby == next) {
+                    standby = null;
+                }
+                serving = active == null ? -1 : active.pid();
+            }
+            scheduleStandby(0);
+            throw new IOException("the new server " + next + " did not get ready (see " + config.serverLog()
+                    + "); server " + serving + " serves on with its command");
         }
         long t0 = System.nanoTime();
         synchronized (this) {
@@ -381,36 +441,100 @@ public final class Supervisor {
         return summary;
     }
 
-    /** Unmounts; the server then ends and the supervisor finishes. */
+    /**
+     * Ends the mount cleanly (SIGTERM/SIGINT to the supervisor, {@code stop} on the control
+     * socket): no takeover from now on, the standby is ended and the serving server is told
+     * {@code STOP} (it unmounts, finishes in-flight requests and open files, exits 0); without a
+     * server to tell, the supervisor unmounts itself. Returns at once; {@link #awaitFinished}
+     * waits for the end. Idempotent.
+     */
     public void stop() {
-        synchronized (this) {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
-        }
-        try {
-            mount.unmount();
-        } catch (MountException e) {
-            LOG.warn("unmount of {} failed: {}", mount.mountPoint(), e.getMessage());
-        }
         ServerProcess a;
         synchronized (this) {
-            a = active;
+            if (!beginStop("stop requested")) {
+                return;
+            }
+            // Before the first INIT was answered there is nothing to finish: unmount right away
+            // (a successor in the middle of a takeover reads STOP once it serves).
+            a = initHex == null ? null : active;
         }
-        if (a != null) {
+        boolean told = false;
+        if (a != null && !a.child.isReaped()) {
             try {
-                if (!a.child.waitFor(10_000)) {
-                    a.child.signal(SIGKILL);
+                a.send(SupervisorProtocol.STOP);
+                told = true;
+            } catch (IOException e) {
+                LOG.warn("cannot tell {} to stop: {}", a, e.getMessage());
+            }
+        }
+        if (told) {
+            watchStop(a);
+        } else {
+            Thread t = new Thread(this::unmountAndFinish, "supervisor-stop");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** The server said STOP (its own SIGTERM/SIGINT): it unmounts and exits; no takeover. */
+    private void serverStops(ServerProcess p) {
+        synchronized (this) {
+            if (p != active || !beginStop("server " + p.pid() + " stops the mount")) {
+                return;
+            }
+        }
+        watchStop(p);
+    }
+
+    /** Marks the mount as ending and ends the standby; false if a stop had begun already. */
+    private boolean beginStop(String why) {
+        if (stopRequested) {
+            return false;
+        }
+        stopRequested = true;
+        stopping = true;
+        LOG.info("{}: stopping {} (no takeover from now on)", why, mount == null ? "-" : mount.mountPoint());
+        if (standby != null && !standby.child.isReaped()) {
+            standby.retiring = true;
+            standby.child.signal(SIGKILL);
+        }
+        return true;
+    }
+
+    /** Kills {@code server} if it has not ended within the stop timeout (its exit finishes us). */
+    private void watchStop(ServerProcess server) {
+        Thread t = new Thread(() -> {
+            try {
+                // (ChildProcess#waitFor(millis) would block behind the waiter thread's waitpid.)
+                if (!awaitFinished(config.stopTimeoutMillis())) {
+                    LOG.error("{} did not end within {} ms of the stop; killing it", server,
+                            config.stopTimeoutMillis());
+                    synchronized (this) {
+                        exitCode = 1;
+                    }
+                    server.child.signal(SIGKILL);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        finish();
+        }, "supervisor-stop-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void unmountAndFinish() {
+        // Servers first: while one holds fusermount3's socket, ending the helper waits 5 s for nothing.
+        ServerProcess[] servers;
+        synchronized (this) {
+            servers = new ServerProcess[] {active, standby};
+        }
+        for (ServerProcess p : servers) {
+            if (p != null && !p.child.isReaped()) {
+                p.retiring = true;
+                p.child.signal(SIGKILL);
+                p.child.waitFor();
+            }
+        }
         try {
             mount.unmount();
         } catch (MountException e) {
@@ -472,6 +596,7 @@ public final class Supervisor {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mount", mount == null ? "-" : mount.mountPoint().toString());
         m.put("supervisor", Long.toString(ProcessHandle.current().pid()));
+        m.put("state", stopRequested ? "stopping" : "serving");
         m.put("server", active == null ? "-" : Long.toString(active.pid()));
         m.put("standby", standby == null ? "-" : Long.toString(standby.pid()));
         m.put("standby_ready", standby != null && standby.ready ? "yes" : "no");
@@ -482,6 +607,7 @@ public final class Supervisor {
         m.put("device_fds", Integer.toString(deviceFds.size()));
         m.put("started", java.time.Instant.ofEpochMilli(startedMillis).toString());
         m.put("command", String.join(" ", serverCommand));
+        m.put("argv", String.join("\t", serverCommand)); // exact: what upgrade changes and sends back
         return m;
     }
 

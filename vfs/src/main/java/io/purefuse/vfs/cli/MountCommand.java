@@ -418,6 +418,8 @@ final class MountCommand implements Callable<Integer> {
                 "--fds", Integer.toString(plan.session().readerThreads()),
                 "--log", rf.log().toString(),
                 "--control", RunDirectory.controlSocket(plan.mountPoint()).toString(),
+                // A stopped server may take twice its unmount timeout (wait, abort, wait) plus finishing writers.
+                "--stop-timeout", Long.toString(plan.session().unmountTimeout().toMillis() * 2 + 60_000),
                 "-o", plan.mountOptions().mountOptions().fusermountOptions(),
                 plan.mountPoint().toString(), "--"));
         cmd.add(javaCmd);
