@@ -36,8 +36,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(240)
 class SupervisedStopTest {
     /** Runs argv as a child subreaper: prints "cli exit N", then "reaped PID STATUS" for every descendant. */
-    private static final String REAPER = "import ctypes,os,sys,subprocess,time\n"
+    private static final String REAPER = "import ctypes,os,signal,sys,subprocess,time\n"
             + "ctypes.CDLL(None).prctl(36,1,0,0,0)\n" // PR_SET_CHILD_SUBREAPER
+            // A build started as a background job of a non-interactive shell runs with SIGINT
+            // ignored, which every descendant inherits (the JVM then installs no handler): give
+            // the mount the default disposition an interactive or service start has.
+            + "signal.signal(signal.SIGINT,signal.SIG_DFL)\n"
             + "p=subprocess.Popen(sys.argv[1:])\n"
             + "print('cli exit',p.wait(),flush=True)\n"
             + "while True:\n"
