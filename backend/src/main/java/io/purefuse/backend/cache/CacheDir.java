@@ -80,6 +80,31 @@ final class CacheDir implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a configured directory is locked by a sibling of this process: a process with the same
+   * parent (not init), i.e. the previous server under the same supervisor.
+   */
+  static boolean heldBySibling(ClientCacheConfig config) {
+    java.util.Optional<ProcessHandle> mine = ProcessHandle.current().parent();
+    if (mine.isEmpty() || mine.get().pid() <= 1) {
+      return false;
+    }
+    for (Path configured : config.dirs()) {
+      try {
+        String holder = new String(Files.readAllBytes(configured.resolve(SUBDIR).resolve(LOCK)),
+            StandardCharsets.US_ASCII).trim();
+        long pid = Long.parseLong(holder);
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent);
+        if (pid != ProcessHandle.current().pid() && parent.isPresent() && parent.get().pid() == mine.get().pid()) {
+          return true;
+        }
+      } catch (IOException | NumberFormatException e) {
+        // no holder recorded there
+      }
+    }
+    return false;
+  }
+
   private static void closeQuietly(FileChannel ch) {
     if (ch != null) {
       try {

@@ -50,6 +50,16 @@ import org.slf4j.LoggerFactory;
  * including every {@code .part-N} left by a crash, is deleted. Without user xattrs on the cache
  * file system the cache starts empty each time.
  *
+ * <h2>One process per directory; supervised mounts</h2>
+ * A cache directory belongs to one process at a time (a lock file). {@link #open} only checks
+ * that the directories can be used (created, locked and let go at once) and the cache takes them
+ * at its <em>first use</em> (a lookup or a fill), restoring their entries then: the standby server
+ * of a supervised mount builds its client while its predecessor holds the directories, and must
+ * not take them before it serves. So {@link #open} fails when another client holds a directory,
+ * unless that holder is a sibling process (same parent: the supervisor), and the first use after
+ * the predecessor let go takes it (at most one attempt a second after a failed one; until then
+ * reads go to workers and nothing is kept).
+ *
  * <p>Thread safe; the index is guarded by this object's lock, held only for bookkeeping (never
  * across worker calls or data I/O).
  */
@@ -64,7 +74,12 @@ public final class ClientCache implements AutoCloseable {
   }
 
   private final ClientCacheConfig config;
-  private final List<CacheDir> dirs;
+  /** The directories, or empty while deferred (see the class comment). Guarded by this. */
+  private List<CacheDir> dirs;
+  private long lastAttemptNs;
+  private boolean warnedHeld;
+  /** Open passthrough descriptors -> the directory whose native binding closes them. */
+  private final Map<Integer, CacheDir> fdDirs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Complete entries by UFS path (at most one version per path). Guarded by this. */
   private final TreeMap<String, CachedFile> byPath = new TreeMap<>();
   /** Fills in progress by key. Guarded by this. */
@@ -94,6 +109,18 @@ public final class ClientCache implements AutoCloseable {
     if (!config.enabled()) {
       throw new IllegalArgumentException("the client cache is disabled");
     }
+    try {
+      openDirs(config).forEach(CacheDir::close); // usable now; taken at first use
+    } catch (BackendException e) {
+      if (e.code() != io.purefuse.backend.ErrorCode.BUSY || !CacheDir.heldBySibling(config)) {
+        throw e;
+      }
+      LOG.info("{} is held by the previous server of this mount: taken over at first use once it lets go", config);
+    }
+    return new ClientCache(config, List.of());
+  }
+
+  private static List<CacheDir> openDirs(ClientCacheConfig config) throws BackendException {
     List<CacheDir> dirs = new ArrayList<>();
     try {
       for (int i = 0; i < config.dirs().size(); i++) {
@@ -103,12 +130,47 @@ public final class ClientCache implements AutoCloseable {
       dirs.forEach(CacheDir::close);
       throw e;
     }
-    ClientCache c = new ClientCache(config, List.copyOf(dirs));
-    for (CacheDir d : dirs) {
-      c.restore(d);
+    return List.copyOf(dirs);
+  }
+
+  /**
+   * Whether the directories are this process's (taking them now if deferred and free). Cheap
+   * when they are: one volatile-free check under the lock the callers take anyway.
+   */
+  private boolean ready() {
+    synchronized (this) {
+      if (!dirs.isEmpty() || closed) {
+        return !dirs.isEmpty();
+      }
+      long now = System.nanoTime();
+      if (lastAttemptNs != 0 && now - lastAttemptNs < 1_000_000_000L) {
+        return false;
+      }
+      lastAttemptNs = now;
+      List<CacheDir> taken;
+      try {
+        taken = openDirs(config);
+      } catch (BackendException e) {
+        if (!warnedHeld && !CacheDir.heldBySibling(config)) {
+          warnedHeld = true;
+          LOG.warn("not caching until it is free: {}", e.getMessage());
+        }
+        LOG.debug("client cache still held: {}", e.getMessage());
+        return false;
+      }
+      // Restored before anyone can start a fill: the scan deletes every .part file it finds.
+      for (CacheDir d : taken) {
+        restore(d);
+      }
+      dirs = taken;
+      LOG.info("{}: in use, {} entries restored, {} bytes", config, entries(), cachedBytes());
+      return true;
     }
-    LOG.info("{}: {} entries restored, {} bytes", config, c.entries(), c.cachedBytes());
-    return c;
+  }
+
+  /** Whether the cache directories are held by this process, taking them if free (false while another holds them). */
+  public boolean active() {
+    return ready();
   }
 
   public ClientCacheConfig config() {
@@ -119,6 +181,10 @@ public final class ClientCache implements AutoCloseable {
 
   /** The complete entry of exactly this version, or null; a stale entry of the path is dropped. */
   public CachedFile lookup(CacheIdentity id) {
+    if (!ready()) {
+      misses.incrementAndGet();
+      return null;
+    }
     synchronized (this) {
       CachedFile e = byPath.get(id.ufsPath());
       if (e != null && e.identity().equals(id)) {
@@ -163,7 +229,9 @@ public final class ClientCache implements AutoCloseable {
       return -1;
     }
     try {
-      return e.dir().openFd(e.key());
+      int fd = e.dir().openFd(e.key());
+      fdDirs.put(fd, e.dir());
+      return fd;
     } catch (BackendException ex) {
       dropQuietly(e, ex);
       return -1;
@@ -171,7 +239,10 @@ public final class ClientCache implements AutoCloseable {
   }
 
   public void closeFd(int fd) {
-    dirs.get(0).closeFd(fd);
+    CacheDir d = fdDirs.remove(fd);
+    if (d != null) {
+      d.closeFd(fd);
+    }
   }
 
   private void dropQuietly(CachedFile e, Exception why) {
@@ -202,12 +273,15 @@ public final class ClientCache implements AutoCloseable {
     if (len == 0) {
       return null;
     }
+    if (!ready()) {
+      return null;
+    }
     String key = id.key();
-    CacheDir d = dirFor(id.ufsPath());
     synchronized (this) {
       if (closed) {
         return null;
       }
+      CacheDir d = dirFor(id.ufsPath());
       CacheFill f = fills.get(key);
       if (f != null && f.state() == CacheFill.State.FILLING && !f.poisoned) {
         f.refs++;
@@ -471,6 +545,7 @@ public final class ClientCache implements AutoCloseable {
     }
   }
 
+  /** Lock held, directories open. */
   private CacheDir dirFor(String ufsPath) {
     return dirs.get(Math.floorMod(ufsPath.hashCode(), dirs.size()));
   }
@@ -520,6 +595,7 @@ public final class ClientCache implements AutoCloseable {
   /** Closes the directories (entries stay on disk for the next start; open fills are deleted as they close). */
   @Override
   public void close() {
+    List<CacheDir> ds;
     synchronized (this) {
       if (closed) {
         return;
@@ -528,8 +604,9 @@ public final class ClientCache implements AutoCloseable {
       for (CacheFill f : fills.values()) {
         f.abandon();
       }
+      ds = dirs;
     }
-    for (CacheDir d : dirs) {
+    for (CacheDir d : ds) {
       d.close();
     }
   }

@@ -300,6 +300,8 @@ class ClientCacheTest {
     cluster.backend.close();
 
     AlluxioWorkerBackend again = open(64L * MIB);
+    assertThat(cacheFiles()).as("until first use the directory is left alone").contains(name + ".part-9", bogus);
+    assertThat(again.clientCache().active()).isTrue();
     assertThat(cacheFiles()).doesNotContain(name + ".part-9", bogus);
     Assumptions.assumeTrue(xattrs, "no user xattrs on " + dir + ": entries do not survive a restart there");
     assertThat(cacheFiles()).containsExactly(name);
@@ -310,7 +312,7 @@ class ClientCacheTest {
 
   @Test
   void aCacheDirectoryServesOneClientAtATime() throws Exception {
-    open(MIB);
+    assertThat(open(MIB).clientCache().active()).as("taken at first use").isTrue();
     assertThatThrownBy(() -> ClientCache.open(ClientCacheConfig.of(List.of(cacheRoot), MIB)))
         .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY))
         .hasMessageContaining("in use by another client");

@@ -40,6 +40,7 @@ class ClientCacheBackendsTest {
       assertThat(w.clientCache().config().sizes()).containsExactly(64L << 20);
       assertThat(b.capabilities()).contains(Capability.BACKING_FD);
       assertThat(Files.isDirectory(tmp.resolve("purefuse-client-cache"))).isTrue();
+      assertThat(w.clientCache().active()).isTrue();
       // The directory is this client's while it runs.
       p.put(ClientCacheConfig.DIRS, tmp.toString());
       assertThatThrownBy(() -> Backends.fromProperties(p))

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code alluxio-fuse mount -D alluxio.user.client.cache.*} as a user runs it (its own process,
- * in the background): a file read through the mount lands whole in the cache directory, and a
- * second mount on the same cache directory is refused with a message naming the property.
+ * in the background): a file read through the mount lands whole in the cache directory, a
+ * second mount on the same cache directory is refused with a message naming the property, and a
+ * server killed in the middle of a fill is replaced by its standby (which takes the cache
+ * directory over) without a truncated copy ever being served.
  */
 @Timeout(400)
 class ClientCacheCliTest {
@@ -75,6 +77,78 @@ class ClientCacheCliTest {
         a.addAll(List.of("-D", ClientCacheConfig.ENABLED + "=true", "-D", ClientCacheConfig.DIRS + "=" + cacheDir,
                 "-D", ClientCacheConfig.SIZE + "=64MB", mountPoint.toString()));
         return raw(a.toArray(String[]::new));
+    }
+
+    /** The pid the mount's server wrote into the runtime directory. */
+    long serverPid() throws Exception {
+        try (Stream<Path> s = Files.list(base.resolve("run"))) {
+            for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".pid")).toList()) {
+                String v = Files.readString(p).trim();
+                if (!v.isEmpty()) {
+                    return Long.parseLong(v);
+                }
+            }
+        }
+        return -1;
+    }
+
+    static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aServerKilledMidFillIsReplacedAndNoTruncatedCopyIsEverServed() throws Exception {
+        cluster = LocalCluster.builder().workers(1).etcd(false).start();
+        long size = 48L << 20;
+        String sha = PatternData.write(cluster.ufsRoot().resolve("big.bin"), 9, size, 1 << 20);
+        Path cacheDir = base.resolve("cache");
+        Shell.Result m = mount(mnt, cacheDir);
+        assertThat(m.exit()).as(m.describe()).isZero();
+        Path files = cacheDir.resolve("purefuse-client-cache");
+        long pid = -1;
+        for (int i = 0; i < 200 && pid <= 0; i++) {
+            pid = serverPid();
+            Thread.sleep(50);
+        }
+        assertThat(pid).as("server pid").isPositive();
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(mnt.resolve("big.bin"))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            long done = 0;
+            while (done < size / 2) {
+                int n = ch.read(buf.clear());
+                md.update(buf.array(), 0, n);
+                done += n;
+            }
+            assertThat(names(files)).as("a fill in progress").anyMatch(n -> n.contains(".part-"));
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            long dead = pid;
+            for (int i = 0; i < 600 && (pid == dead || pid <= 0); i++) {
+                Thread.sleep(100);
+                pid = serverPid();
+            }
+            assertThat(pid).as("the successor's pid").isNotEqualTo(dead).isPositive();
+            // The open file goes on (its handle reopened by the successor) and reads right.
+            for (int n; (n = ch.read(buf.clear())) >= 0; ) {
+                md.update(buf.array(), 0, n);
+            }
+        }
+        assertThat(java.util.HexFormat.of().formatHex(md.digest())).isEqualTo(sha);
+        // The successor took the directory over (deleting the dead server's partial fill) at its
+        // first use; a fresh read fills and keeps the whole file.
+        assertThat(PatternData.sha256(mnt.resolve("big.bin"), 1 << 20)).isEqualTo(sha);
+        List<String> kept = names(files);
+        for (int i = 0; i < 100 && (kept.size() != 1 || kept.get(0).contains(".part-")); i++) {
+            Thread.sleep(50);
+            kept = names(files);
+        }
+        assertThat(kept).hasSize(1).noneMatch(n -> n.contains(".part-"));
+        assertThat(Files.size(files.resolve(kept.get(0)))).isEqualTo(size);
+        assertThat(PatternData.sha256(files.resolve(kept.get(0)), 1 << 20)).isEqualTo(sha);
+        assertThat(PatternData.sha256(mnt.resolve("big.bin"), 1 << 20)).isEqualTo(sha);
+        assertThat(raw("unmount", mnt.toString()).exit()).isZero();
     }
 
     @Test
