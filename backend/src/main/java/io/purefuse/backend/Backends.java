@@ -2,6 +2,8 @@ package io.purefuse.backend;
 
 import io.purefuse.backend.alluxio.AlluxioClientConfig;
 import io.purefuse.backend.alluxio.AlluxioWorkerBackend;
+import io.purefuse.backend.cache.ClientCache;
+import io.purefuse.backend.cache.ClientCacheConfig;
 import io.purefuse.backend.local.LocalUnderFileSystem;
 import io.purefuse.backend.membership.Membership;
 import io.purefuse.backend.membership.Memberships;
@@ -22,6 +24,9 @@ import java.util.Properties;
  * {@link AlluxioClientConfig} for its properties). Otherwise the local UFS (the embedded
  * default), from {@value #UFS_ROOT} given as an absolute path or a {@code file://} URI; other
  * schemes then need a cluster and are rejected with {@link UnsupportedException}.
+ *
+ * <p>In cluster mode {@code alluxio.user.client.cache.enabled=true} adds the client-side data
+ * cache ({@link ClientCacheConfig}); the local UFS needs none (it is local already).
  */
 public final class Backends {
   /** Alluxio's property naming the UFS root the namespace is mounted from. */
@@ -96,7 +101,15 @@ public final class Backends {
     } catch (RuntimeException e) {
       throw new UnavailableException(ErrorCode.UNAVAILABLE, null, "cannot read the worker membership: " + e, e);
     }
-    return AlluxioWorkerBackend.open(config, membership);
+    ClientCache cache = null;
+    try {
+      ClientCacheConfig cc = ClientCacheConfig.fromProperties(props);
+      cache = cc.enabled() ? ClientCache.open(cc) : null;
+    } catch (BackendException | RuntimeException e) {
+      membership.close();
+      throw e;
+    }
+    return AlluxioWorkerBackend.open(config, membership, cache);
   }
 
   private static Path localRoot(String root) throws BackendException {

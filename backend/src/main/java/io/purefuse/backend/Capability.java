@@ -31,7 +31,9 @@ public enum Capability {
   SPACE_INFO,
   /**
    * {@link FileSystemBackend#openBackingFd} works: files are local files the kernel can read and
-   * write directly (FUSE passthrough).
+   * write directly (FUSE passthrough). A backend may offer it for some files only (a client-side
+   * cache: read-only, files held whole locally); for others it throws
+   * {@link UnsupportedException} and the VFS serves the open itself.
    */
   BACKING_FD
 }

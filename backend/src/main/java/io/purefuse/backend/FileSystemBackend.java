@@ -131,6 +131,26 @@ public interface FileSystemBackend extends AutoCloseable {
   }
 
   /**
+   * For a backend whose backing files are local <em>copies</em> of remote data (a client-side
+   * cache): the version of the data held by {@code fd}, a descriptor from {@link #openBackingFd}
+   * not yet closed, to be checked later with {@link #backingCurrent}. Null (the default) when a
+   * backing file is the file itself and so always current.
+   */
+  default String backingVersion(int fd) {
+    return null;
+  }
+
+  /**
+   * Whether a backing file of {@code path} whose {@link #backingVersion} was {@code version} still
+   * holds the file's current data (the store is asked). The VFS calls it before it names an
+   * already registered backing file in a new open: the kernel shares one backing file among all
+   * opens of an inode, so a stale copy must not be handed to a new opener. Default: true.
+   */
+  default boolean backingCurrent(AlluxioPath path, String version) throws BackendException {
+    return true;
+  }
+
+  /**
    * Removes an entry: a file or symlink is unlinked, a directory removed (with its whole subtree
    * if {@code recursive}; symlinks inside are removed, never followed).
    *

@@ -208,6 +208,16 @@ final class DeadlineBackend implements FileSystemBackend {
     }
 
     @Override
+    public String backingVersion(int fd) {
+        return backend.backingVersion(fd);
+    }
+
+    @Override
+    public boolean backingCurrent(AlluxioPath path, String version) throws BackendException {
+        return call("backingCurrent", path, () -> backend.backingCurrent(path, version), null);
+    }
+
+    @Override
     public void delete(AlluxioPath path, boolean recursive) throws BackendException {
         call("delete", path, () -> {
             backend.delete(path, recursive);

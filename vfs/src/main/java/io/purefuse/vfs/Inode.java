@@ -44,6 +44,11 @@ public final class Inode {
     // ---- open modes for FUSE passthrough (guarded by this; see PassthroughOpens) ----
     /** The backing file shared by all passthrough handles of this inode, or null. */
     io.purefuse.session.BackingFile backing;
+    /**
+     * The version of the data {@link #backing} holds when it is a copy (the backend's
+     * {@code backingVersion}: a client-cache file), or null when it is the file itself.
+     */
+    String backingVersion;
     /** Open handles answered with passthrough, and those of them that may write. */
     int passthroughHandles;
     int passthroughWriters;

@@ -323,7 +323,15 @@ final class OpenOps {
             alone = ino.writeHandles == 1;
         }
         long fh = ctx.nextFh();
-        BackingFile b = passthrough.choose(req, ino, path, true, passthrough.asks(true));
+        BackingFile b;
+        try {
+            b = passthrough.choose(req, ino, path, true, passthrough.asks(true));
+        } catch (Throwable t) {
+            synchronized (ino) {
+                ino.writeHandles--;
+            }
+            throw t;
+        }
         FileHandle h = null;
         try {
             if (b != null) {
@@ -453,7 +461,17 @@ final class OpenOps {
      * writer.
      */
     private FileHandle createdHandle(Request req, Inode c, AlluxioPath path, FileOutStream out) throws BackendException {
-        BackingFile b = passthrough.choose(req, c, path, true, passthrough.asks(true));
+        BackingFile b;
+        try {
+            b = passthrough.choose(req, c, path, true, passthrough.asks(true));
+        } catch (Throwable t) {
+            try {
+                out.close();
+            } catch (Throwable t2) {
+                t.addSuppressed(t2);
+            }
+            throw t;
+        }
         FileHandle h;
         if (b == null) {
             h = FileHandle.sequential(ctx.nextFh(), c, ctx, out);

@@ -7,6 +7,7 @@ import io.purefuse.backend.FileSystemBackend;
 import io.purefuse.session.BackingFile;
 import io.purefuse.session.Passthrough;
 import io.purefuse.session.Request;
+import io.purefuse.wire.Errno;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * Counts change at the decision and at {@link FileHandle#release()}; RELEASE comes after the
  * kernel already let go of the file, so the counts only ever overstate what the kernel holds,
  * which keeps both rules safe.
+ *
+ * <p>A backend whose backing files are copies (the client-side cache of the Alluxio worker
+ * client: {@link FileSystemBackend#backingVersion} non-null) adds two rules, since the kernel
+ * lets every open of the inode share that copy: before a new open names it the backend is asked
+ * whether the copy is still the file's current version ({@link FileSystemBackend#backingCurrent};
+ * if not, the open fails with ESTALE until the old opens are closed), and a writable open fails
+ * with EBUSY while read-only copies are open (it can neither write the copy nor be served beside it).
  *
  * <p>Under a supervisor ({@link VfsStateLog}) backing ids are recorded: they belong to the
  * connection and outlive the server, so a successor restores each inode's id and counts
@@ -79,13 +87,30 @@ final class PassthroughOpens {
      *
      * @param asks whether this open wants passthrough ({@link #asks})
      * @return the backing file to answer with, or null for our own path
+     * @throws io.purefuse.session.FuseErrnoException ESTALE: the inode's open copy is no longer the
+     *     file's current version; EBUSY: a writable open while read-only copies are open
+     * @throws BackendException asking the backend whether a copy is current failed
      */
-    BackingFile choose(Request req, Inode ino, AlluxioPath path, boolean writable, boolean asks) {
+    BackingFile choose(Request req, Inode ino, AlluxioPath path, boolean writable, boolean asks) throws BackendException {
         Passthrough p = enabled ? req.passthrough() : null;
+        if (p != null) {
+            String shared;
+            synchronized (ino) {
+                shared = ino.passthroughHandles > 0 ? ino.backingVersion : null;
+            }
+            // A round trip, so outside the lock; a registration made meanwhile is fresh anyway.
+            if (shared != null && !writable && !backend.backingCurrent(path, shared)) {
+                throw Errors.fail(Errno.ESTALE, path + " changed while this client still has its old copy open"
+                        + " (FUSE passthrough); close those opens to read the new version");
+            }
+        }
         synchronized (ino) {
             boolean pass = p != null && (ino.passthroughHandles > 0 || (asks && ino.ownPathHandles == 0));
+            if (pass && writable && ino.backing != null && ino.backingVersion != null) {
+                throw Errors.fail(Errno.EBUSY, path + " is open through a read-only client-cache copy");
+            }
             if (pass && ino.backing == null) {
-                ino.backing = register(p, path, writable);
+                ino.backing = register(p, path, writable, ino);
                 pass = ino.backing != null;
                 if (pass && log != null) {
                     // Before the reply names it: a successor must know every id an open file may use.
@@ -111,7 +136,8 @@ final class PassthroughOpens {
         }
     }
 
-    private BackingFile register(Passthrough p, AlluxioPath path, boolean writable) {
+    /** Registers a backing file for {@code ino} (lock held), recording the version it holds. */
+    private BackingFile register(Passthrough p, AlluxioPath path, boolean writable, Inode ino) {
         int fd;
         try {
             fd = backend.openBackingFd(path, writable);
@@ -120,7 +146,9 @@ final class PassthroughOpens {
             return null;
         }
         try {
-            return p.register(fd);
+            BackingFile b = p.register(fd);
+            ino.backingVersion = b == null ? null : backend.backingVersion(fd);
+            return b;
         } finally {
             backend.closeBackingFd(fd); // the kernel holds its own reference
         }
@@ -146,6 +174,7 @@ final class PassthroughOpens {
             if (ino.passthroughHandles == 0) {
                 close = ino.backing;
                 ino.backing = null;
+                ino.backingVersion = null;
                 if (close != null && log != null) {
                     CrashPoint.after("backing-close", ino.name); // tests: die between FILE_CLOSE and BACKING_CLOSE
                     log.backingClosed(ino.nodeid); // before the ioctl: a crash leaks the id, never reuses it

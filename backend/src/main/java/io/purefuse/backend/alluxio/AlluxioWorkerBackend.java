@@ -40,6 +40,8 @@ import io.purefuse.backend.RenameOptions;
 import io.purefuse.backend.SetAttributeOptions;
 import io.purefuse.backend.SpaceInfo;
 import io.purefuse.backend.UnsupportedException;
+import io.purefuse.backend.cache.CacheIdentity;
+import io.purefuse.backend.cache.ClientCache;
 import io.purefuse.backend.local.LocalUnderFileSystem;
 import io.purefuse.backend.membership.Membership;
 import io.purefuse.backend.membership.WorkerInfo;
@@ -50,9 +52,12 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +72,11 @@ import org.slf4j.LoggerFactory;
  * {@code SetAttribute} carries mode and ownership only, so {@code utimens} changes are dropped,
  * as Alluxio's FUSE does), no capacity figures.
  *
+ * <p>With a {@link ClientCache} (the {@code alluxio.user.client.cache.*} properties), files read
+ * whole are kept on local disk: later opens of the same version read the local copy, through
+ * FUSE passthrough ({@link #openBackingFd}, read-only) or {@link #openFile}; writes, renames and
+ * removals through this client drop the copies of the paths they touch.
+ *
  * <p>Also offered to the CLI: {@link #ownerOf}, {@link #load} ({@code LoadFile} on the owner)
  * and {@link #cachedPercentage}.
  */
@@ -78,14 +88,22 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
   private final WorkerRouting routing;
   private final PosixAccounts accounts = new PosixAccounts();
   private final Path localRoot;
-  private final Set<Capability> capabilities = Collections.unmodifiableSet(EnumSet.of(Capability.OWNERSHIP));
+  private final Set<Capability> capabilities;
+  /** The client-side data cache, or null when it is off. */
+  private final ClientCache cache;
+  /** Open backing descriptors of cache files -> the cache key of the version they hold. */
+  private final Map<Integer, String> backingVersions = new ConcurrentHashMap<>();
+  private final AtomicLong readBlockCalls = new AtomicLong();
   private final AtomicBoolean directWriteLogged = new AtomicBoolean();
   private volatile LocalUnderFileSystem localUfs;
   private volatile boolean closed;
 
-  private AlluxioWorkerBackend(AlluxioClientConfig config, Membership membership) {
+  private AlluxioWorkerBackend(AlluxioClientConfig config, Membership membership, ClientCache cache) {
     this.config = config;
     this.membership = membership;
+    this.cache = cache;
+    this.capabilities = Collections.unmodifiableSet(cache == null ? EnumSet.of(Capability.OWNERSHIP)
+        : EnumSet.of(Capability.OWNERSHIP, Capability.BACKING_FD));
     this.channels = new WorkerChannels(config);
     this.routing = new WorkerRouting(membership, channels, config.failoverWorkers());
     this.localRoot = localRoot(config.ufsRoot());
@@ -97,8 +115,17 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
    * are down.
    */
   public static AlluxioWorkerBackend open(AlluxioClientConfig config, Membership membership) {
-    AlluxioWorkerBackend b = new AlluxioWorkerBackend(config, membership);
-    LOG.info("Alluxio worker client: {} with {} live worker(s)", config, membership.liveWorkers().size());
+    return open(config, membership, null);
+  }
+
+  /**
+   * As {@link #open(AlluxioClientConfig, Membership)}, with a client-side data cache (owned and
+   * closed by the backend from now on), or none if {@code cache} is null.
+   */
+  public static AlluxioWorkerBackend open(AlluxioClientConfig config, Membership membership, ClientCache cache) {
+    AlluxioWorkerBackend b = new AlluxioWorkerBackend(config, membership, cache);
+    LOG.info("Alluxio worker client: {} with {} live worker(s){}", config, membership.liveWorkers().size(),
+        cache == null ? "" : ", " + cache);
     return b;
   }
 
@@ -120,6 +147,16 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
 
   public AlluxioClientConfig config() {
     return config;
+  }
+
+  /** The client-side data cache, or null when it is off. */
+  public ClientCache clientCache() {
+    return cache;
+  }
+
+  /** {@code ReadBlock} calls this client has started (prefetch streams and one-shot reads). */
+  public long readBlockCalls() {
+    return readBlockCalls.get();
   }
 
   @Override
@@ -257,6 +294,9 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
       throw new IsDirectoryException(path.toString(), "the root is a directory");
     }
     String ufs = ufsPath(path);
+    if (cache != null) {
+      cache.invalidate(ufs);
+    }
     CreateFilePRequest req = CreateFilePRequest.newBuilder().setPath(ufs)
         .setOptions(CreateFilePOptions.newBuilder()
             .setMode(FileInfos.toPMode(options.fileMode()))
@@ -286,6 +326,10 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
           owner.blocking().completeFile(CompleteFilePRequest.newBuilder().setPath(ufs).setUuid(id).build());
         } catch (StatusRuntimeException e) {
           throw GrpcErrors.map(e, path.toString());
+        } finally {
+          if (cache != null) {
+            cache.invalidate(ufs); // a fill that ran beside the write must not be kept
+          }
         }
       }
 
@@ -364,16 +408,90 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
 
   @Override
   public FileInStream openFile(AlluxioPath path) throws BackendException {
-    FileStatus st = getStatus(path);
+    FileInfo info = fileInfo(path);
+    FileStatus st = FileInfos.toStatus(info, path, accounts);
     if (st.isDirectory()) {
       throw new IsDirectoryException(path.toString(), "is a directory");
     }
     String ufs = ufsPath(path);
+    // A file still being written is never cached: its status will change.
+    CacheIdentity id = cache != null && st.isCompleted() ? identity(info, ufs) : null;
+    if (id != null) {
+      FileInStream local = cache.openCached(id, path);
+      if (local != null) {
+        return local;
+      }
+    }
     long length = st.length();
     List<WorkerInfo> candidates = routing.candidates(ufs, path.toString());
-    WorkerFileInStream.Streams streams = (worker, offset, len, window, maxWindow) -> ReadBlockStream.open(
-        routing.channel(worker), ReadBlockStream.request(ufs, length, offset, len, config.noCache()), window, maxWindow);
-    return new WorkerFileInStream(path, length, candidates, streams, config);
+    WorkerFileInStream.Streams streams = (worker, offset, len, window, maxWindow) -> {
+      readBlockCalls.incrementAndGet();
+      return ReadBlockStream.open(routing.channel(worker),
+          ReadBlockStream.request(ufs, length, offset, len, config.noCache()), window, maxWindow);
+    };
+    FileInStream remote = new WorkerFileInStream(path, length, candidates, streams, config);
+    return id == null ? remote : cache.wrap(id, remote, () -> identity(fileInfo(path), ufs));
+  }
+
+  /** The version of a file as the worker reports it, which cache entries are keyed by. */
+  static CacheIdentity identity(FileInfo info, String ufs) {
+    return new CacheIdentity(ufs, Math.max(0, info.getLength()), info.getLastModificationTimeMs(),
+        info.hasFileId() ? info.getFileId() : 0, info.hasUfsFingerprint() ? info.getUfsFingerprint() : "",
+        info.hasContentHash() ? info.getContentHash() : "");
+  }
+
+  /**
+   * With the client cache, a read-only descriptor of the local copy of the file's current version
+   * (for FUSE passthrough). Files not (yet) held whole, and every writable open, are refused with
+   * {@link UnsupportedException}: the VFS then serves the open itself, which fills the cache.
+   */
+  @Override
+  public int openBackingFd(AlluxioPath path, boolean writable) throws BackendException {
+    if (cache == null || writable) {
+      throw new UnsupportedException(path.toString(), cache == null ? "no client cache"
+          : "the client cache holds read-only copies");
+    }
+    FileInfo info = fileInfo(path);
+    if (info.getFolder()) {
+      throw new IsDirectoryException(path.toString(), "is a directory");
+    }
+    if (info.hasCompleted() && !info.getCompleted()) {
+      throw new UnsupportedException(path.toString(), "the file is still being written");
+    }
+    CacheIdentity id = identity(info, ufsPath(path));
+    int fd = cache.openFd(id);
+    if (fd < 0) {
+      throw new UnsupportedException(path.toString(), "not in the client cache");
+    }
+    backingVersions.put(fd, id.key());
+    return fd;
+  }
+
+  @Override
+  public void closeBackingFd(int fd) {
+    if (cache != null && fd >= 0) {
+      backingVersions.remove(fd);
+      cache.closeFd(fd);
+    }
+  }
+
+  @Override
+  public String backingVersion(int fd) {
+    return backingVersions.get(fd);
+  }
+
+  @Override
+  public boolean backingCurrent(AlluxioPath path, String version) throws BackendException {
+    if (version == null) {
+      return true;
+    }
+    FileInfo info;
+    try {
+      info = fileInfo(path);
+    } catch (NotFoundException e) {
+      return false;
+    }
+    return !info.getFolder() && identity(info, ufsPath(path)).key().equals(version);
   }
 
   @Override
@@ -390,6 +508,9 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     String ufs = ufsPath(path);
     DeletePRequest req = DeletePRequest.newBuilder().setPath(ufs)
         .setOptions(DeletePOptions.newBuilder().setRecursive(recursive)).build();
+    if (cache != null) {
+      cache.invalidateTree(ufs);
+    }
     routing.invoke(ufs, path.toString(), false, ch -> ch.blocking().remove(req));
   }
 
@@ -415,6 +536,10 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     String ufsSrc = ufsPath(src);
     RenamePRequest req = RenamePRequest.newBuilder().setPath(ufsSrc).setDstPath(ufsPath(dst))
         .setOptions(RenamePOptions.newBuilder().setOverwrite(!options.noReplace())).build();
+    if (cache != null) {
+      cache.invalidateTree(ufsSrc);
+      cache.invalidateTree(ufsPath(dst));
+    }
     // The owner of the source path carries out the rename.
     routing.invoke(ufsSrc, src.toString(), false, ch -> ch.blocking().rename(req));
   }
@@ -495,6 +620,9 @@ public final class AlluxioWorkerBackend implements FileSystemBackend {
     closed = true;
     channels.close();
     membership.close();
+    if (cache != null) {
+      cache.close();
+    }
     LocalUnderFileSystem l = localUfs;
     if (l != null) {
       l.close();

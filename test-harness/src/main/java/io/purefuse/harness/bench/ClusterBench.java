@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sets) of the same size and shape: one read directly, one through the mount. Hits are measured
  * on the same data, alternating direct and mount for several rounds; the median is reported.
  *
+ * <p>Then the client-side data cache ({@link ClientCacheBench}): two training epochs over
+ * {@code --epoch-files} files of {@code --epoch-file-mib} MiB, against the bare UFS
+ * ({@code --epochs-only} runs just that; {@code --epoch-files 0} skips it).
+ *
  * <p>Run: {@code bin/purefuse-bench --cluster [--big-mib N] [--files N] [--file-kib N]
- * [--threads N] [--rounds N] [--reader-threads N]} ({@code --reader-threads}: FUSE reader
+ * [--threads N] [--rounds N] [--reader-threads N] [--epoch-files N] [--epoch-file-mib N] [--epochs-only]} ({@code --reader-threads}: FUSE reader
  * threads of the mount, as {@code -o max_idle_threads=N}; default the session's). On shared 2-core VMs compare ratios, never absolute numbers across
  * runs.
  */
@@ -48,6 +52,9 @@ public final class ClusterBench {
     private int threads = 8;
     private int rounds = 3;
     private int readerThreads;
+    private int epochFiles = 64;
+    private int epochFileMib = 8;
+    private boolean epochsOnly;
 
     private ClusterBench() {}
 
@@ -63,9 +70,13 @@ public final class ClusterBench {
                 case "--threads" -> { b.threads = Integer.parseInt(v); i++; }
                 case "--rounds" -> { b.rounds = Integer.parseInt(v); i++; }
                 case "--reader-threads" -> { b.readerThreads = Integer.parseInt(v); i++; }
+                case "--epoch-files" -> { b.epochFiles = Integer.parseInt(v); i++; }
+                case "--epoch-file-mib" -> { b.epochFileMib = Integer.parseInt(v); i++; }
+                case "--epochs-only" -> b.epochsOnly = true;
                 default -> {
                     System.err.println("usage: purefuse-bench --cluster [--big-mib N] [--files N] [--file-kib N] "
-                            + "[--threads N] [--rounds N] [--reader-threads N]");
+                            + "[--threads N] [--rounds N] [--reader-threads N] [--epoch-files N] [--epoch-file-mib N]"
+                            + " [--epochs-only]");
                     System.exit(2);
                 }
             }
@@ -76,7 +87,7 @@ public final class ClusterBench {
     private void run() throws Exception {
         Path shm = Path.of("/dev/shm");
         LocalCluster.Builder builder = LocalCluster.builder().workers(3)
-                .cacheSize(Math.max(2048, bigMib * 2 + files * fileKib * 2 / 1024) + "MB");
+                .cacheSize(Math.max(2048, bigMib * 2 + files * fileKib * 2 / 1024 + epochFiles * epochFileMib * 2) + "MB");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             builder.baseDir(Files.createTempDirectory(shm, "purefuse-bench-cluster-"));
         }
@@ -84,93 +95,102 @@ public final class ClusterBench {
         try (LocalCluster cluster = builder.start()) {
             System.out.printf(Locale.ROOT, "purefuse cluster bench: 3 workers + etcd on loopback (up in %.1f s), UFS %s%n",
                     (System.nanoTime() - t0) / 1e9, cluster.ufsRoot());
-            Path ufs = cluster.ufsRoot();
-            long big = (long) bigMib << 20;
-            PatternData.write(ufs.resolve("big-direct.bin"), 1, big, 1 << 20);
-            PatternData.write(ufs.resolve("big-mount.bin"), 2, big, 1 << 20);
-            for (String set : List.of("small-direct", "small-mount")) {
-                Path dir = Files.createDirectories(ufs.resolve(set));
-                for (int i = 0; i < files; i++) {
-                    Files.write(dir.resolve(String.format(Locale.ROOT, "f%05d", i)), PatternData.bytes(i, fileKib << 10));
-                }
+            if (!epochsOnly) {
+                rows(cluster);
             }
-            PatternData.write(ufs.resolve("warm.bin"), 3, 64L << 20, 1 << 20);
-            Path warmDir = Files.createDirectories(ufs.resolve("small-warm"));
-            for (int i = 0; i < Math.min(files, 300); i++) {
-                Files.write(warmDir.resolve(String.format(Locale.ROOT, "f%05d", i)), PatternData.bytes(i, fileKib << 10));
+            if (epochFiles > 0) {
+                new ClientCacheBench(cluster, epochFiles, epochFileMib, threads, rounds).run();
             }
-            System.out.printf(Locale.ROOT, "data: 2 x %d MiB files, 2 x %d files of %d KiB written to the UFS%n",
-                    bigMib, files, fileKib);
+        }
+    }
 
-            try (FileSystemBackend direct = Backends.fromProperties(cluster.clientProperties());
-                    ClusterMount mount = ClusterMount.mount(cluster.clientProperties(), new VfsOptions(), session())) {
-                Side d = new Side("direct") {
-                    @Override
-                    long readBig(String name) throws Exception {
-                        return readDirect(direct, name, 1 << 20);
-                    }
-
-                    @Override
-                    long readSmall(String dir) throws Exception {
-                        return readSmallDirect(direct, dir);
-                    }
-                };
-                Side m = new Side("mount") {
-                    @Override
-                    long readBig(String name) throws Exception {
-                        return readFile(mount.path(name), 1 << 20);
-                    }
-
-                    @Override
-                    long readSmall(String dir) throws Exception {
-                        return readSmallMount(mount.path(dir));
-                    }
-                };
-                // Warm-up (JIT, connections, thread pools) on data the measurements never touch.
-                int measured = files;
-                files = Math.min(files, 300);
-                for (int r = 0; r < 2; r++) {
-                    d.big("warm.bin", 64L << 20);
-                    m.big("warm.bin", 64L << 20);
-                    d.small("small-warm", (long) files * (fileKib << 10));
-                    m.small("small-warm", (long) files * (fileKib << 10));
-                }
-                files = measured;
-                System.out.printf(Locale.ROOT, "%n%-44s %12s %12s %7s%n", "workload", "direct MB/s", "mount MB/s", "ratio");
-                // Misses: each side reads its own, never-read copy.
-                double dBigMiss = d.big("big-direct.bin", big);
-                double mBigMiss = m.big("big-mount.bin", big);
-                row(String.format(Locale.ROOT, "%d MiB file, 1 MiB reads, cache miss", bigMib), dBigMiss, mBigMiss);
-                double[] dHit = new double[rounds];
-                double[] mHit = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    dHit[r] = d.big("big-direct.bin", big);
-                    mHit[r] = m.big("big-direct.bin", big);
-                }
-                row(String.format(Locale.ROOT, "%d MiB file, 1 MiB reads, cache hit", bigMib), median(dHit), median(mHit));
-
-                long smallBytes = (long) files * (fileKib << 10);
-                double dSmallMiss = d.small("small-direct", smallBytes);
-                double mSmallMiss = m.small("small-mount", smallBytes);
-                row(String.format(Locale.ROOT, "%d x %d KiB, %d threads, cache miss", files, fileKib, threads),
-                        dSmallMiss, mSmallMiss);
-                double[] dsHit = new double[rounds];
-                double[] msHit = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    dsHit[r] = d.small("small-direct", smallBytes);
-                    msHit[r] = m.small("small-direct", smallBytes);
-                }
-                row(String.format(Locale.ROOT, "%d x %d KiB, %d threads, cache hit", files, fileKib, threads),
-                        median(dsHit), median(msHit));
-                System.out.printf(Locale.ROOT, "%nfiles/s (hit): direct %.0f, mount %.0f%n",
-                        files * median(dsHit) / (smallBytes / 1e6), files * median(msHit) / (smallBytes / 1e6));
-                System.out.printf(Locale.ROOT, "cache hit/miss speed-up: direct big %.2fx small %.2fx; mount big %.2fx small %.2fx%n",
-                        median(dHit) / dBigMiss, median(dsHit) / dSmallMiss, median(mHit) / mBigMiss,
-                        median(msHit) / mSmallMiss);
-                System.out.printf(Locale.ROOT, "rounds (MB/s): big direct %s mount %s; small direct %s mount %s%n",
-                        fmt(dHit), fmt(mHit), fmt(dsHit), fmt(msHit));
-                System.out.println("target: mount/direct >= 0.90");
+    private void rows(LocalCluster cluster) throws Exception {
+        Path ufs = cluster.ufsRoot();
+        long big = (long) bigMib << 20;
+        PatternData.write(ufs.resolve("big-direct.bin"), 1, big, 1 << 20);
+        PatternData.write(ufs.resolve("big-mount.bin"), 2, big, 1 << 20);
+        for (String set : List.of("small-direct", "small-mount")) {
+            Path dir = Files.createDirectories(ufs.resolve(set));
+            for (int i = 0; i < files; i++) {
+                Files.write(dir.resolve(String.format(Locale.ROOT, "f%05d", i)), PatternData.bytes(i, fileKib << 10));
             }
+        }
+        PatternData.write(ufs.resolve("warm.bin"), 3, 64L << 20, 1 << 20);
+        Path warmDir = Files.createDirectories(ufs.resolve("small-warm"));
+        for (int i = 0; i < Math.min(files, 300); i++) {
+            Files.write(warmDir.resolve(String.format(Locale.ROOT, "f%05d", i)), PatternData.bytes(i, fileKib << 10));
+        }
+        System.out.printf(Locale.ROOT, "data: 2 x %d MiB files, 2 x %d files of %d KiB written to the UFS%n",
+                bigMib, files, fileKib);
+
+        try (FileSystemBackend direct = Backends.fromProperties(cluster.clientProperties());
+                ClusterMount mount = ClusterMount.mount(cluster.clientProperties(), new VfsOptions(), session())) {
+            Side d = new Side("direct") {
+                @Override
+                long readBig(String name) throws Exception {
+                    return readDirect(direct, name, 1 << 20);
+                }
+
+                @Override
+                long readSmall(String dir) throws Exception {
+                    return readSmallDirect(direct, dir);
+                }
+            };
+            Side m = new Side("mount") {
+                @Override
+                long readBig(String name) throws Exception {
+                    return readFile(mount.path(name), 1 << 20);
+                }
+
+                @Override
+                long readSmall(String dir) throws Exception {
+                    return readSmallMount(mount.path(dir));
+                }
+            };
+            // Warm-up (JIT, connections, thread pools) on data the measurements never touch.
+            int measured = files;
+            files = Math.min(files, 300);
+            for (int r = 0; r < 2; r++) {
+                d.big("warm.bin", 64L << 20);
+                m.big("warm.bin", 64L << 20);
+                d.small("small-warm", (long) files * (fileKib << 10));
+                m.small("small-warm", (long) files * (fileKib << 10));
+            }
+            files = measured;
+            System.out.printf(Locale.ROOT, "%n%-44s %12s %12s %7s%n", "workload", "direct MB/s", "mount MB/s", "ratio");
+            // Misses: each side reads its own, never-read copy.
+            double dBigMiss = d.big("big-direct.bin", big);
+            double mBigMiss = m.big("big-mount.bin", big);
+            row(String.format(Locale.ROOT, "%d MiB file, 1 MiB reads, cache miss", bigMib), dBigMiss, mBigMiss);
+            double[] dHit = new double[rounds];
+            double[] mHit = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                dHit[r] = d.big("big-direct.bin", big);
+                mHit[r] = m.big("big-direct.bin", big);
+            }
+            row(String.format(Locale.ROOT, "%d MiB file, 1 MiB reads, cache hit", bigMib), median(dHit), median(mHit));
+
+            long smallBytes = (long) files * (fileKib << 10);
+            double dSmallMiss = d.small("small-direct", smallBytes);
+            double mSmallMiss = m.small("small-mount", smallBytes);
+            row(String.format(Locale.ROOT, "%d x %d KiB, %d threads, cache miss", files, fileKib, threads),
+                    dSmallMiss, mSmallMiss);
+            double[] dsHit = new double[rounds];
+            double[] msHit = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                dsHit[r] = d.small("small-direct", smallBytes);
+                msHit[r] = m.small("small-direct", smallBytes);
+            }
+            row(String.format(Locale.ROOT, "%d x %d KiB, %d threads, cache hit", files, fileKib, threads),
+                    median(dsHit), median(msHit));
+            System.out.printf(Locale.ROOT, "%nfiles/s (hit): direct %.0f, mount %.0f%n",
+                    files * median(dsHit) / (smallBytes / 1e6), files * median(msHit) / (smallBytes / 1e6));
+            System.out.printf(Locale.ROOT, "cache hit/miss speed-up: direct big %.2fx small %.2fx; mount big %.2fx small %.2fx%n",
+                    median(dHit) / dBigMiss, median(dsHit) / dSmallMiss, median(mHit) / mBigMiss,
+                    median(msHit) / mSmallMiss);
+            System.out.printf(Locale.ROOT, "rounds (MB/s): big direct %s mount %s; small direct %s mount %s%n",
+                    fmt(dHit), fmt(mHit), fmt(dsHit), fmt(msHit));
+            System.out.println("target: mount/direct >= 0.90");
         }
     }
 

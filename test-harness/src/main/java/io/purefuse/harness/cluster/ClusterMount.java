@@ -46,6 +46,10 @@ public final class ClusterMount implements AutoCloseable {
         AlluxioFuseFilesystem fs = null;
         try {
             fs = new AlluxioFuseFilesystem(backend, vfs);
+            // As alluxio-fuse mount does: ask for passthrough when the VFS can use it (the client cache).
+            if (fs.wantsPassthrough()) {
+                session.passthrough(true);
+            }
             return new ClusterMount(backend, fs, MountedFs.mount(fs, session));
         } catch (IOException | RuntimeException | Error e) {
             if (fs != null) {

@@ -255,6 +255,19 @@ public final class FaultInjectingBackend implements FileSystemBackend {
     }
 
     @Override
+    public String backingVersion(int fd) {
+        return backend.backingVersion(fd);
+    }
+
+    @Override
+    public boolean backingCurrent(AlluxioPath path, String version) throws BackendException {
+        if (strike("backingCurrent", path)) {
+            return false; // a wrong answer the VFS must survive (it answers ESTALE)
+        }
+        return backend.backingCurrent(path, version);
+    }
+
+    @Override
     public void delete(AlluxioPath path, boolean recursive) throws BackendException {
         strike("delete", path);
         backend.delete(path, recursive);
