@@ -151,7 +151,13 @@ public final class ClientCache implements AutoCloseable {
       try {
         taken = openDirs(config);
       } catch (BackendException e) {
-        if (!warnedHeld && !CacheDir.heldBySibling(config)) {
+        boolean sibling = CacheDir.heldBySibling(config);
+        if (sibling) {
+          // A sibling holds the directories only for a moment (the standby's check at its
+          // start) or until it is gone (a replaced server): try again within 20 ms, not 1 s.
+          // With the 1 s pause a file read while the standby started was never kept.
+          lastAttemptNs = now - 1_000_000_000L + 20_000_000L;
+        } else if (!warnedHeld) {
           warnedHeld = true;
           LOG.warn("not caching until it is free: {}", e.getMessage());
         }
