@@ -422,47 +422,9 @@ final class MountCommand implements Callable<Integer> {
                 "--stop-timeout", Long.toString(plan.session().unmountTimeout().toMillis() * 2 + 60_000),
                 "-o", plan.mountOptions().mountOptions().fusermountOptions(),
                 plan.mountPoint().toString(), "--"));
-        cmd.add(javaCmd);
-        cmd.addAll(MountJvm.server(MountJvm.inherited()));
-        cmd.add("-cp");
-        cmd.add(cp);
-        cmd.add(AlluxioFuseCommand.class.getName());
-        cmd.add("mount");
-        cmd.add("--foreground");
-        cmd.add("--state");
-        cmd.add(rf.dir().resolve(rf.pid().getFileName().toString().replace(".pid", ".state")).toString());
-        cmd.add("--ufs");
-        cmd.add(plan.ufs());
-        cmd.addAll(cluster.arguments());
-        if (conf != null) {
-            cmd.add("--conf");
-            cmd.add(conf.toAbsolutePath().toString());
-        }
-        for (Map.Entry<String, String> e : properties.entrySet()) {
-            cmd.add("-D");
-            cmd.add(e.getKey() + "=" + e.getValue());
-        }
-        for (String o : options) {
-            cmd.add("-o");
-            cmd.add(o);
-        }
-        if (trace != null) {
-            cmd.add("--trace");
-            cmd.add(trace.toAbsolutePath().normalize().toString());
-        }
-        cmd.add(plan.mountPoint().toString());
-        cmd.add(plan.vfs().rootPath().toString());
-
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
-        pb.redirectErrorStream(true);
-        pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
-        MountJvm.environment(pb.environment());
-        Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount (supervised) "
-                + plan.mountPoint() + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        Process p = pb.start();
+        cmd.addAll(serverCommand(javaCmd, cp, plan,
+                rf.dir().resolve(rf.pid().getFileName().toString().replace(".pid", ".state"))));
+        Process p = startLogged(cmd, rf, "alluxio-fuse mount (supervised) " + plan.mountPoint());
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -497,6 +459,52 @@ final class MountCommand implements Callable<Integer> {
         return AlluxioFuseCommand.EXIT_FAILED;
     }
 
+    /**
+     * The command line of a mount server in the foreground with this mount's options (the same
+     * for an unsupervised background mount and a supervisor's server).
+     *
+     * @param stateFile the supervised server's state log, or null
+     */
+    private List<String> serverCommand(String javaCmd, String classPath, Plan plan, Path stateFile) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCmd);
+        cmd.addAll(MountJvm.server(MountJvm.inherited()));
+        cmd.addAll(List.of("-cp", classPath, AlluxioFuseCommand.class.getName(), "mount", "--foreground"));
+        if (stateFile != null) {
+            cmd.addAll(List.of("--state", stateFile.toString()));
+        }
+        cmd.addAll(List.of("--ufs", plan.ufs()));
+        cmd.addAll(cluster.arguments());
+        if (conf != null) {
+            cmd.addAll(List.of("--conf", conf.toAbsolutePath().toString()));
+        }
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            cmd.addAll(List.of("-D", e.getKey() + "=" + e.getValue()));
+        }
+        for (String o : options) {
+            cmd.addAll(List.of("-o", o));
+        }
+        if (trace != null) {
+            cmd.addAll(List.of("--trace", trace.toAbsolutePath().normalize().toString()));
+        }
+        cmd.add(plan.mountPoint().toString());
+        cmd.add(plan.vfs().rootPath().toString());
+        return cmd;
+    }
+
+    /** Starts {@code cmd} detached from the terminal's input, its output appended to the mount's log after a header line. */
+    private static Process startLogged(List<String> cmd, RuntimeFiles rf, String header) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
+        pb.redirectErrorStream(true);
+        pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        MountJvm.environment(pb.environment());
+        Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " " + header + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return pb.start();
+    }
+
     // ------------------------------------------------------------------ background
 
     private int launchBackground(Plan plan) throws Exception {
@@ -512,45 +520,10 @@ final class MountCommand implements Callable<Integer> {
         if (Files.isExecutable(setsid)) {
             cmd.add(setsid.toString()); // survive the terminal going away (SIGHUP)
         }
-        cmd.add(ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(MountJvm.server(MountJvm.inherited()));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(AlluxioFuseCommand.class.getName());
-        cmd.add("mount");
-        cmd.add("--foreground");
-        cmd.add("--ufs");
-        cmd.add(plan.ufs());
-        cmd.addAll(cluster.arguments());
-        if (trace != null) {
-            cmd.add("--trace");
-            cmd.add(trace.toAbsolutePath().normalize().toString());
-        }
-        if (conf != null) {
-            cmd.add("--conf");
-            cmd.add(conf.toAbsolutePath().toString());
-        }
-        for (Map.Entry<String, String> e : properties.entrySet()) {
-            cmd.add("-D");
-            cmd.add(e.getKey() + "=" + e.getValue());
-        }
-        for (String o : options) {
-            cmd.add("-o");
-            cmd.add(o);
-        }
-        cmd.add(plan.mountPoint().toString());
-        cmd.add(plan.vfs().rootPath().toString());
-
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(rf.log().toFile()));
-        pb.redirectErrorStream(true);
-        pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
-        MountJvm.environment(pb.environment());
-        Files.writeString(rf.log(), "---- " + java.time.Instant.now() + " alluxio-fuse mount " + plan.mountPoint()
-                + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Process p = pb.start();
+        cmd.addAll(serverCommand(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                System.getProperty("java.class.path"), plan, null));
+        Process p = startLogged(cmd, rf, "alluxio-fuse mount " + plan.mountPoint());
 
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
