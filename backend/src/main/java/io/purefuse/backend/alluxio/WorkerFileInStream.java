@@ -108,7 +108,7 @@ final class WorkerFileInStream implements FileInStream {
         throw new BackendException(ErrorCode.IO_ERROR, path.toString(), "worker sent no data at " + offset);
       } catch (StatusRuntimeException e) {
         if (!failOver(s.worker(), e.getStatus())) {
-          throw GrpcErrors.map(e, path.toString());
+          throw readFailure(e);
         }
         synchronized (lock) {
           if (stream == s) {
@@ -163,10 +163,24 @@ final class WorkerFileInStream implements FileInStream {
         return streams.open(w, offset, length - offset, config.prefetchInitial(), config.prefetchMax());
       } catch (StatusRuntimeException e) {
         if (!failOver(w, e.getStatus())) {
-          throw GrpcErrors.map(e, path.toString());
+          throw readFailure(e);
         }
       }
     }
+  }
+
+  /**
+   * The error of a read no worker can serve. Reads stay within the length seen at open, so a
+   * worker's OUT_OF_RANGE means the file became shorter under this stream (replaced or truncated
+   * by another client): EIO, as when a worker ends such a read early, not the EINVAL the status
+   * maps to elsewhere (a reader of a file rewritten meanwhile saw EINVAL in ClusterDurabilityModelTest).
+   */
+  private BackendException readFailure(StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE) {
+      return new BackendException(ErrorCode.IO_ERROR, path.toString(),
+          "the file became shorter while open (changed by another client?): " + e.getStatus(), e);
+    }
+    return GrpcErrors.map(e, path.toString());
   }
 
   /** Reads exactly {@code [offset, offset + n)} with one-shot calls, failing over as needed. */
@@ -188,7 +202,7 @@ final class WorkerFileInStream implements FileInStream {
         }
       } catch (StatusRuntimeException e) {
         if (!failOver(w, e.getStatus())) {
-          throw GrpcErrors.map(e, path.toString());
+          throw readFailure(e);
         }
       } finally {
         if (s != null) {
